@@ -1,0 +1,223 @@
+"""The Cleaner: segment -> signal -> decode -> assemble, repeated until nothing more goes.
+
+Decoding runs again on its own output until a pass removes nothing (at most
+`Config.max_passes`), so that cleaning twice equals cleaning once. Every decision is made
+about the blocks of the original text, whatever pass made it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from cleaner.config import LANGUAGE_NAMES, Config
+from cleaner.decode import Weights, contributions, cite, viterbi
+from cleaner.heuristics import Stoplists, block_features
+from cleaner.model import Block, Decision, Document, Problem, Result, Signal, State
+from cleaner.packs import Rule, builtin_rules_dir, load_packs
+from cleaner.segment import segment
+from cleaner.signals import RuleSet, apply_trims
+
+
+@dataclass
+class _Pass:
+    """One decoding pass over a text (which is the original text in pass 1)."""
+
+    blocks: list[Block]
+    states: list[State]
+    signals: list[list[Signal]]
+    features: list[dict[str, float]]
+
+
+class _OffsetMap:
+    """Maps offsets in a pass's text back to the original (pieces of copied text)."""
+
+    def __init__(self, pieces: Sequence[tuple[int, int, int]] = ()):
+        self.pieces = list(pieces)  # (out_start, orig_start, length), sorted
+        self.starts = [p[0] for p in self.pieces]
+
+    def __call__(self, pos: int) -> int:
+        if not self.pieces:
+            return pos
+        k = max(0, bisect.bisect_right(self.starts, pos) - 1)
+        out, orig, _ = self.pieces[k]
+        return orig + (pos - out)
+
+
+class Cleaner:
+    """Compiles packs and weights once; `clean()` is then cheap and has no side effects.
+
+    Safe to share between threads; pickles as its Config (a worker rebuilds it).
+    """
+
+    def __init__(self, config: Config | None = None):
+        self.config = config or Config()
+        paths: list[Any] = [builtin_rules_dir()] if self.config.builtin_rules else []
+        paths.extend(self.config.rule_paths)
+        all_rules = load_packs(paths)
+        from cleaner.select import select_rules
+
+        self.rules: tuple[Rule, ...] = tuple(select_rules(all_rules, self.config.select, self.config.ignore))
+        self.ruleset = RuleSet(self.rules, self.config.match_timeout)
+        self.weights = Weights.load(self.config.weights)
+        self.stoplists = Stoplists.load()
+
+    def __reduce__(self):
+        return (Cleaner, (self.config,))
+
+    # -- public API -----------------------------------------------------------------------
+
+    def clean(self, doc: str | Document, meta: Mapping[str, Any] | None = None) -> Result:
+        """Clean one text (or Document) and say why each removed block went."""
+        if isinstance(doc, str):
+            doc = Document(id="-", text=doc, meta=dict(meta or {}))
+        return self._clean(doc)
+
+    def clean_many(self, docs: Iterable[str | Document]) -> Iterator[Result]:
+        """Clean a stream of documents lazily, in order."""
+        for doc in docs:
+            yield self.clean(doc)
+
+    # -- the passes -------------------------------------------------------------------------
+
+    def _stopwords(self, doc: Document) -> frozenset[str]:
+        lang = doc.meta.get("language") or self.config.language
+        if lang != "auto" and lang in LANGUAGE_NAMES:
+            return self.stoplists.lists[LANGUAGE_NAMES[lang]]
+        words = doc.text[:20000].casefold().split()
+        return self.stoplists.lists[self.stoplists.guess(words)]
+
+    def _site(self, doc: Document) -> str | None:
+        return self.config.site or doc.meta.get("site")
+
+    def _decode(self, text: str, doc: Document, stopwords: frozenset[str],
+                cache: dict[str, list[Signal]], problems: list[Problem]) -> _Pass:
+        blocks = segment(text)
+        site = self._site(doc)
+        signals = []
+        for b in blocks:
+            if b.text not in cache:
+                cache[b.text] = self.ruleset.signals(b.text, site, problems)
+            signals.append(cache[b.text])
+        feats = block_features(blocks, signals, stopwords, site)
+        emissions = [self.weights.emit(f) for f in feats]
+        states = viterbi(emissions, self.weights, self.config.keep_nonempty)
+        return _Pass(blocks, states, signals, feats)
+
+    def _clean(self, doc: Document) -> Result:
+        original = doc.text
+        stopwords = self._stopwords(doc)
+        cache: dict[str, list[Signal]] = {}
+        problems: list[Problem] = []
+        first = self._decode(original, doc, stopwords, cache, problems)
+        orig_blocks = first.blocks
+        decisions: dict[int, Decision] = {}
+        kept_spans: dict[int, tuple[int, int]] = {b.index: (b.start, b.end) for b in orig_blocks}
+        text, omap, current = original, _OffsetMap(), first
+        starts = [b.start for b in orig_blocks]
+        for pass_no in range(1, self.config.max_passes + 1):
+            if pass_no > 1:
+                current = self._decode(text, doc, stopwords, cache, problems)
+            changed = False
+            for i, block in enumerate(current.blocks):
+                lo, hi = omap(block.start), omap(block.end - 1) + 1
+                owners = self._owners(starts, kept_spans, lo, hi) if pass_no > 1 else [i]
+                state = current.states[i]
+                if state is not State.BODY:
+                    changed = True
+                    reasons = self._reasons(current.features[i], current.signals[i], state)
+                    for j in owners:
+                        decisions[j] = self._decision(orig_blocks[j], state, current, i, reasons, pass_no)
+                        del kept_spans[j]
+                    continue
+                cut = apply_trims(block.text, current.signals[i])
+                if cut is None:
+                    continue
+                changed = True
+                (ks, ke), trim_ids = cut
+                if ks == ke:  # trimmed to nothing: the block goes
+                    for j in owners:
+                        decisions[j] = self._decision(orig_blocks[j], state, current, i, trim_ids, pass_no)
+                        del kept_spans[j]
+                    continue
+                if len(owners) == 1:
+                    j = owners[0]
+                    new = (omap(block.start + ks), omap(block.start + ke - 1) + 1)
+                    prev = decisions.get(j)
+                    spans = [(kept_spans[j][0], new[0]), (new[1], kept_spans[j][1])]
+                    old = prev.trimmed if prev else ()
+                    base = orig_blocks[j].start
+                    cuts = old + tuple((s - base, e - base) for s, e in spans if e > s)
+                    ids = (prev.trims if prev else ()) + tuple(trim_ids)
+                    kept_spans[j] = new
+                    decisions[j] = Decision(orig_blocks[j], State.BODY, True, first.signals[j],
+                                            (), tuple(sorted(cuts)), ids, pass_no)
+            if not changed:
+                break
+            text, omap = self._assemble(original, orig_blocks, kept_spans)
+        for b in orig_blocks:
+            if b.index not in decisions:
+                decisions[b.index] = Decision(b, State.BODY, True, first.signals[b.index])
+        ordered = tuple(decisions[b.index] for b in orig_blocks)
+        return Result(doc.id, original, text if len(orig_blocks) else "", ordered, tuple(problems), doc.meta)
+
+    @staticmethod
+    def _owners(starts: Sequence[int], kept: Mapping[int, tuple[int, int]], lo: int, hi: int) -> list[int]:
+        """Original blocks still alive that overlap the original range [lo, hi)."""
+        first = max(0, bisect.bisect_right(starts, lo) - 1)
+        last = bisect.bisect_left(starts, hi)
+        return [j for j in range(first, last) if j in kept and kept[j][0] < hi and kept[j][1] > lo]
+
+    @staticmethod
+    def _assemble(original: str, blocks: Sequence[Block], kept: Mapping[int, tuple[int, int]]):
+        """Kept blocks in order, joined with their original separators, one final newline."""
+        parts: list[str] = []
+        pieces: list[tuple[int, int, int]] = []
+        pos = 0
+        order = sorted(kept)
+        for n, j in enumerate(order):
+            s, e = kept[j]
+            b = blocks[j]
+            pieces.append((pos, s, e - s))
+            parts.append(original[s:e])
+            pos += e - s
+            if n + 1 < len(order):
+                sep_start, sep = b.end, b.separator  # a trimmed suffix is skipped
+                pieces.append((pos, sep_start, len(sep)))
+                parts.append(sep)
+                pos += len(sep)
+        if parts:
+            parts.append("\n")
+        return "".join(parts), _OffsetMap(pieces)
+
+    def _reasons(self, features: Mapping[str, float], signals: Sequence[Signal], state: State) -> tuple[str, ...]:
+        """Rule ids and heuristic names that pushed a block out of BODY, strongest first."""
+        out: list[str] = []
+        for feature, _ in contributions(features, self.weights, state):
+            if feature.startswith("rule:"):
+                cat = feature[5:]
+                out.extend(s.source for s in signals if s.category == cat and s.effect != "trim")
+            elif feature == "rule.end":
+                out.extend(s.source for s in signals if s.effect == "end")
+            else:
+                out.append(cite(feature))
+        emitted = self.weights.emit(features)
+        k = list(State).index(state)
+        if emitted[k] <= emitted[1]:
+            out.append("decoder.context")  # on its own the block would have stayed
+        return tuple(dict.fromkeys(out))
+
+    @staticmethod
+    def _decision(block: Block, state: State, current: _Pass, i: int,
+                  reasons: Sequence[str], pass_no: int) -> Decision:
+        heur = tuple(Signal(source=f, category="heuristic", effect="feature", weight=v)
+                     for f, v in current.features[i].items() if f.startswith("h."))
+        return Decision(block, state, False, tuple(current.signals[i]) + heur,
+                        tuple(reasons), (), (), pass_no)
+
+
+def clean(text: str, config: Config | None = None, **meta: Any) -> Result:
+    """One-off cleaning: `clean(text).text` is the article. For many documents build one
+    `Cleaner(config)` and reuse it (packs are compiled once)."""
+    return Cleaner(config).clean(text, meta)

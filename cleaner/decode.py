@@ -1,0 +1,157 @@
+"""Decode: pick one state per block with a Viterbi pass over HEAD/BODY/INSERT/TAIL.
+
+Allowed moves (DESIGN.md): HEAD->BODY->TAIL, BODY<->INSERT, INSERT->TAIL; a document starts
+in HEAD or BODY and TAIL never returns to BODY. Emission scores are linear in the block's
+features; all numbers live in one data file, ``cleaner/weights.toml``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from cleaner.model import STATES, State
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ALLOWED = {
+    State.HEAD: (State.HEAD, State.BODY),
+    State.BODY: (State.BODY, State.INSERT, State.TAIL),
+    State.INSERT: (State.INSERT, State.BODY, State.TAIL),
+    State.TAIL: (State.TAIL,),
+}
+STARTS = (State.HEAD, State.BODY)
+NEG_INF = -math.inf
+WEIGHTS_FILE = Path(__file__).with_name("weights.toml")
+
+#: Feature name prefix -> the heuristic a removal cites for it.
+_CITED = (("len:", "h.length"), ("punct.", "h.punctuation"), ("stop:", "h.stopwords"),
+          ("pos:", "h.position"), ("bias", "decoder.prior"))
+
+
+class WeightsError(ValueError):
+    """The weights file is invalid."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    start: Mapping[State, float]
+    transition: Mapping[tuple[State, State], float]
+    emission: Mapping[str, tuple[float, float, float, float]]  # feature -> per STATES
+    source: str
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Weights":
+        path = Path(path) if path else WEIGHTS_FILE
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise WeightsError(f"{path}: cannot read weights: {exc}") from None
+        return cls.from_dict(data, str(path))
+
+    @classmethod
+    def from_dict(cls, data: Mapping, source: str = "<dict>") -> "Weights":
+        try:
+            start = {State(k): float(v) for k, v in data["start"].items()}
+            transition = {}
+            for a, row in data["transition"].items():
+                for b, v in row.items():
+                    sa, sb = State(a), State(b)
+                    if sb not in ALLOWED[sa]:
+                        raise WeightsError(f"{source}: transition {a}->{b} is not allowed")
+                    transition[(sa, sb)] = float(v)
+            emission = {
+                feat: tuple(float(row.get(s.value, 0.0)) for s in STATES)
+                for feat, row in data["emission"].items()
+            }
+        except (KeyError, ValueError, AttributeError, TypeError) as exc:
+            if isinstance(exc, WeightsError):
+                raise
+            raise WeightsError(f"{source}: malformed weights: {exc!r}") from None
+        if any(s not in STARTS for s in start):
+            raise WeightsError(f"{source}: a document can only start in HEAD or BODY")
+        return cls(start, transition, emission, source)
+
+    def to_dict(self) -> dict:
+        trans: dict[str, dict[str, float]] = {}
+        for (a, b), v in self.transition.items():
+            trans.setdefault(a.value, {})[b.value] = round(v, 4)
+        return {
+            "start": {s.value: round(v, 4) for s, v in self.start.items()},
+            "transition": trans,
+            "emission": {
+                f: {s.value: round(v, 4) for s, v in zip(STATES, row)}
+                for f, row in sorted(self.emission.items())
+            },
+        }
+
+    def emit(self, features: Mapping[str, float]) -> list[float]:
+        scores = [0.0, 0.0, 0.0, 0.0]
+        for name, value in features.items():
+            row = self.emission.get(name)
+            if row is not None:
+                for k in range(4):
+                    scores[k] += value * row[k]
+        return scores
+
+
+def viterbi(emissions: Sequence[Sequence[float]], weights: Weights, must_have_body: bool) -> list[State]:
+    """The best state sequence. With `must_have_body`, a path that never reaches BODY
+    (all HEAD) is not allowed, so a document with text never comes out empty."""
+    n = len(emissions)
+    if n == 0:
+        return []
+    idx = {s: k for k, s in enumerate(STATES)}
+    score = [NEG_INF] * 4
+    for s in STARTS:
+        score[idx[s]] = weights.start.get(s, 0.0) + emissions[0][idx[s]]
+    back: list[list[int]] = []
+    trans = [(idx[a], idx[b], weights.transition.get((a, b), 0.0))
+             for a, nexts in ALLOWED.items() for b in nexts]
+    for i in range(1, n):
+        new = [NEG_INF] * 4
+        ptr = [0] * 4
+        for a, b, cost in trans:
+            cand = score[a] + cost
+            if cand > new[b]:
+                new[b], ptr[b] = cand, a
+        for k in range(4):
+            new[k] += emissions[i][k]
+        score = new
+        back.append(ptr)
+    if must_have_body:
+        score[idx[State.HEAD]] = NEG_INF
+    best = max(range(4), key=lambda k: (score[k], -k))
+    path = [best]
+    for ptr in reversed(back):
+        path.append(ptr[path[-1]])
+    path.reverse()
+    return [STATES[k] for k in path]
+
+
+def cite(feature: str) -> str:
+    """The source a removal names for one feature (rule features are expanded by the caller)."""
+    for prefix, name in _CITED:
+        if feature.startswith(prefix):
+            return name
+    return feature
+
+
+def contributions(features: Mapping[str, float], weights: Weights, state: State) -> list[tuple[str, float]]:
+    """Features that pushed a block from BODY to `state`, strongest first."""
+    k, body = STATES.index(state), STATES.index(State.BODY)
+    out = []
+    for name, value in features.items():
+        row = weights.emission.get(name)
+        if row is not None:
+            c = value * (row[k] - row[body])
+            if c > 1e-9:
+                out.append((name, c))
+    out.sort(key=lambda x: (-x[1], x[0]))
+    return out

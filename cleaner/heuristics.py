@@ -1,0 +1,229 @@
+"""Heuristic features of blocks: each named, each computed in one place.
+
+A feature is a name and a value; the decoder's weights file says how much each feature
+counts for each state. Features named ``h.<name>`` are the named heuristics that a removal
+can cite (``h.repeat``, ``h.site-name``, ...); the rest (length, punctuation, stopwords,
+position) describe every block and are cited the same way when they decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import regex
+
+from cleaner.model import Block, Signal
+
+_WORD = regex.compile(r"\w+")
+_NORM = regex.compile(r"[\W_]+")
+_END_PUNCT = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_ANY_PUNCT = regex.compile(r"[.!?…;]")
+_URL = regex.compile(r"(?i)\bhttps?://|\bwww\.\w")
+_ARROWS = regex.compile(r"[|»›•→←▸►]")
+_NAV_WORD = regex.compile(r"(?i)^(?:next|previous|prev|more|back|home|menu|search|close|open|login|log in|sign in|subscribe)$")
+_DATE_TOKEN = regex.compile(
+    r"(?i)^(?:\d{1,4}|\d{1,2}(?:st|nd|rd|th)|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+    r"july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|"
+    r"tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|am|pm|"
+    r"gmt|utc|bst|est|edt|pst|pdt|cet|cest|ago|min|mins|minutes?|hours?|hrs?|days?|weeks?|"
+    r"updated|published|posted|last|on|at|read)$"
+)
+
+#: Word-count bins (upper bounds) and their feature names.
+LENGTH_BINS = ((2, "len:0-2"), (6, "len:3-6"), (15, "len:7-15"), (40, "len:16-40"))
+#: Stopword density bins (upper bounds); only for blocks of STOP_MIN_WORDS words or more.
+STOP_BINS = ((0.15, "stop:low"), (0.30, "stop:mid"))
+STOP_MIN_WORDS = 4
+#: A block may be a headline, a site name or a caption only up to these many words.
+HEADLINE_MAX_WORDS, SITE_NAME_MAX_WORDS, TITLECASE_MAX_WORDS = 30, 15, 12
+#: A repeat must have at least this many words to count (so "Share" twice is not a repeat).
+REPEAT_MIN_WORDS = 3
+#: Share of capitalised words that makes a line title-case.
+TITLECASE_SHARE = 0.75
+#: A title has this many words, and is followed by prose of at least PROSE_MIN_WORDS words.
+TITLE_WORDS, PROSE_MIN_WORDS = (5, 30), 25
+_SMALL_WORDS = frozenset("a an and & of the in on at for to with by or de la van von".split())
+
+
+def norm(text: str) -> str:
+    """Normalise for comparisons: lower case, words separated by single spaces."""
+    return _NORM.sub(" ", text.casefold()).strip()
+
+
+@dataclass(frozen=True)
+class Stoplists:
+    """jusText's stoplists and an index word -> languages, built once per Cleaner."""
+
+    lists: Mapping[str, frozenset[str]]
+    index: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls) -> "Stoplists":
+        import justext  # comes with trafilatura
+
+        lists = {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
+        index: dict[str, list[str]] = {}
+        for name, words in lists.items():
+            for w in words:
+                index.setdefault(w, []).append(name)
+        return cls(lists, {w: tuple(v) for w, v in index.items()})
+
+    def guess(self, words: Sequence[str], default: str = "English") -> str:
+        """The language whose stoplist covers most of `words`."""
+        counts: dict[str, int] = {}
+        for w in words[:3000]:
+            for lang in self.index.get(w, ()):
+                counts[lang] = counts.get(lang, 0) + 1
+        if not counts:
+            return default
+        best = max(counts.values())
+        if counts.get(default, 0) == best:
+            return default
+        return min(lang for lang, c in counts.items() if c == best)
+
+
+def _length_feature(n_words: int) -> str:
+    for bound, name in LENGTH_BINS:
+        if n_words <= bound:
+            return name
+    return "len:41+"
+
+
+def _stop_feature(words: Sequence[str], stopwords: frozenset[str]) -> str | None:
+    if len(words) < STOP_MIN_WORDS:
+        return None
+    density = sum(1 for w in words if w in stopwords) / len(words)
+    for bound, name in STOP_BINS:
+        if density < bound:
+            return name
+    return "stop:high"
+
+
+def is_titlecase(raw_words: Sequence[str]) -> bool:
+    """Two to TITLECASE_MAX_WORDS words, nearly all capitalised (names, menus, captions)."""
+    words = [w for w in raw_words if w.casefold() not in _SMALL_WORDS]
+    if not 2 <= len(raw_words) <= TITLECASE_MAX_WORDS or not words:
+        return False
+    caps = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return caps >= TITLECASE_SHARE * len(words)
+
+
+def is_date_only(raw_words: Sequence[str]) -> bool:
+    """A line that is a date or a time and little else."""
+    if not raw_words or len(raw_words) > 10:
+        return False
+    other = sum(1 for w in raw_words if not _DATE_TOKEN.match(w))
+    return other == 0 and any(w.isdigit() for w in raw_words)
+
+
+def is_linkish(text: str) -> bool:
+    """URLs, arrow and bar separators, or a single navigation word."""
+    return bool(_URL.search(text)) or len(_ARROWS.findall(text)) >= 2 or bool(_NAV_WORD.match(text.strip(" »›→←<>")))
+
+
+def is_title(counts: Sequence[int], text: str, blocks: Sequence[Block], i: int) -> bool:
+    """A headline: TITLE_WORDS words without closing punctuation, right before a block of
+    prose of at least PROSE_MIN_WORDS words."""
+    if not TITLE_WORDS[0] <= counts[i] <= TITLE_WORDS[1] or _END_PUNCT.search(text):
+        return False
+    if i + 1 >= len(blocks) or counts[i + 1] < PROSE_MIN_WORDS:
+        return False
+    return bool(_END_PUNCT.search(blocks[i + 1].text))
+
+
+def repeats(norms: Sequence[str], counts: Sequence[int]) -> dict[int, dict[str, float]]:
+    """Repeated blocks: the first standalone copy of a repeated text is a headline
+    (`h.headline`); a later exact copy is `h.repeat`; a block made of another block and a
+    prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`."""
+    first: dict[str, int] = {}
+    for i, n in enumerate(norms):
+        if counts[i] >= REPEAT_MIN_WORDS:
+            first.setdefault(n, i)
+    out: dict[int, dict[str, float]] = {}
+    contained: set[int] = set()
+    for i, n in enumerate(norms):
+        if counts[i] < REPEAT_MIN_WORDS:
+            continue
+        if first[n] != i:
+            out.setdefault(i, {})["h.repeat"] = 1.0
+            contained.add(first[n])
+            continue
+        if counts[i] > HEADLINE_MAX_WORDS + 12:
+            continue
+        words = n.split(" ")
+        for k in range(1, len(words) - REPEAT_MIN_WORDS + 1):
+            for part in (" ".join(words[k:]), " ".join(words[:-k])):
+                j = first.get(part)
+                if j is not None and j != i:
+                    out.setdefault(i, {})["h.repeat-prefix"] = 1.0
+                    contained.add(j)
+    for j in contained:
+        if counts[j] <= HEADLINE_MAX_WORDS:
+            out.setdefault(j, {})["h.headline"] = 1.0
+    return out
+
+
+def site_names(meta_site: str | None, signals: Sequence[Sequence[Signal]]) -> tuple[str, ...]:
+    """The publisher's names: from the config or document, and from rule captures."""
+    names = {norm(meta_site)} if meta_site else set()
+    for sigs in signals:
+        names.update(norm(s.capture) for s in sigs if s.capture)
+    return tuple(sorted(n for n in names if n and len(n) >= 3))
+
+
+def mentions_site(normed: str, n_words: int, names: Sequence[str]) -> bool:
+    if n_words > SITE_NAME_MAX_WORDS:
+        return False
+    padded = f" {normed} "
+    return any(f" {name} " in padded for name in names)
+
+
+def block_features(
+    blocks: Sequence[Block],
+    signals: Sequence[Sequence[Signal]],
+    stopwords: frozenset[str],
+    site: str | None,
+) -> list[dict[str, float]]:
+    """One feature dict per block, from the block itself and its document."""
+    raw = [b.text.split() for b in blocks]
+    norms = [norm(b.text) for b in blocks]
+    counts = [len(n.split()) if n else 0 for n in norms]
+    rep = repeats(norms, counts)
+    names = site_names(site, signals)
+    last = len(blocks) - 1
+    feats: list[dict[str, float]] = []
+    for i, b in enumerate(blocks):
+        words = norms[i].split()
+        f: dict[str, float] = {"bias": 1.0, _length_feature(counts[i]): 1.0}
+        if _END_PUNCT.search(b.text):
+            f["punct.end"] = 1.0
+        elif counts[i] >= 3 and not _ANY_PUNCT.search(b.text):
+            f["punct.none"] = 1.0
+        stop = _stop_feature(words, stopwords)
+        if stop:
+            f[stop] = 1.0
+        f.update(rep.get(i, {}))
+        if names and mentions_site(norms[i], counts[i], names):
+            f["h.site-name"] = 1.0
+        if "punct.end" not in f and is_titlecase(raw[i]):
+            f["h.titlecase"] = 1.0
+        if is_linkish(b.text):
+            f["h.linkish"] = 1.0
+        if is_date_only(raw[i]):
+            f["h.date-only"] = 1.0
+        if i == 0:
+            f["pos:first"] = 1.0
+            if is_title(counts, b.text, blocks, 0):
+                f["h.title"] = 1.0
+        if i == last:
+            f["pos:last"] = 1.0
+        for s in signals[i]:
+            if s.effect == "trim":
+                continue
+            key = f"rule:{s.category}"
+            f[key] = min(3.0, f.get(key, 0.0) + s.weight)
+            if s.effect == "end":
+                f["rule.end"] = 1.0
+        feats.append(f)
+    return feats

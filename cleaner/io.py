@@ -1,0 +1,137 @@
+"""Read and write: find input files, decode them safely, write outputs atomically."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+#: Suffixes `cleaner run` reads from folders (a file named on the command line is read
+#: whatever its suffix).
+TEXT_SUFFIXES = (".txt", ".txt.gz")
+#: Bytes looked at to tell text from binary.
+SNIFF_BYTES = 8192
+
+
+class DocumentError(Exception):
+    """One input cannot be used; the run reports it and goes on."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path  # where it is read from
+    rel: Path  # where its output goes, relative to the output folder
+
+
+def _is_text_name(path: Path) -> bool:
+    return path.name.lower().endswith(TEXT_SUFFIXES)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def find_inputs(paths: Sequence[Path], out_dir: Path | None) -> Iterator[InputFile]:
+    """Files named directly, and the text files under folders (recursively, sorted), skipping
+    anything inside the output folder so that a rerun never reads its own output."""
+    for root in paths:
+        if root.is_dir():
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                if out_dir is not None and _inside(path, out_dir):
+                    continue
+                if _is_text_name(path):
+                    yield InputFile(path, path.relative_to(root))
+        else:
+            yield InputFile(root, Path(root.name))
+
+
+def output_name(rel: Path) -> Path:
+    """foo.txt -> foo.txt, foo.txt.gz -> foo.txt, notes -> notes.txt."""
+    name = rel.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    if not name.lower().endswith(".txt"):
+        name += ".txt"
+    return rel.with_name(name)
+
+
+def decode_bytes(data: bytes, where: str) -> tuple[str, str | None]:
+    """Text from bytes: UTF-8 when it is UTF-8, else the detected encoding, which is
+    returned so it can be reported. Binary data raises DocumentError."""
+    if b"\x00" in data[:SNIFF_BYTES]:
+        raise DocumentError(f"{where}: binary file (NUL bytes), skipped")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DocumentError(f"{where}: not text in any encoding cleaner can detect, skipped")
+    return str(best), best.encoding
+
+
+def read_text(path: Path, max_bytes: int) -> tuple[str, str | None]:
+    """Read one text file (gzip when it ends in .gz). Returns (text, encoding used when it
+    was not UTF-8)."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(f"{path}: {size:,} bytes is over the limit of {max_bytes:,}, skipped")
+        data = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            data = gzip.decompress(data)
+            if len(data) > max_bytes:
+                raise DocumentError(f"{path}: {len(data):,} bytes uncompressed is over the limit of {max_bytes:,}, skipped")
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DocumentError(f"{path}: cannot read: {exc}") from None
+    return decode_bytes(data, str(path))
+
+
+class AtomicFile:
+    """A text file written under a temporary name beside its target and renamed into place
+    by `commit()`; `abort()` (or an exception inside `with`) leaves no file behind."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str) -> None:
+        self.fh.write(text)
+
+    def commit(self) -> None:
+        self.fh.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.fh.close()
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+    def __enter__(self) -> "AtomicFile":
+        return self
+
+    def __exit__(self, exc_type, *rest) -> bool:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+        return False
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written file."""
+    with AtomicFile(path) as fh:
+        fh.write(text)

@@ -1,0 +1,82 @@
+"""Signal: run the selected rules over a block and turn matches into Signals.
+
+Rules only emit evidence; the decoder decides. A rule that exceeds its time budget on a
+block is abandoned for that block and reported as a Problem: the run goes on.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import regex
+
+from cleaner.model import Problem, Signal
+from cleaner.packs import Rule
+
+_HAS_WORD = regex.compile(r"\w")
+
+
+def site_matches(site: str | None, sites: Sequence[str]) -> bool:
+    """Does a document's site (a host or a name) fall under a pack's `sites`?"""
+    if not sites:
+        return True
+    if not site:
+        return False
+    site = site.casefold().removeprefix("www.")
+    return any(site == s.casefold() or site.endswith("." + s.casefold()) for s in sites)
+
+
+class RuleSet:
+    """The selected rules, ready to run on blocks."""
+
+    def __init__(self, rules: Sequence[Rule], timeout: float):
+        self.rules = tuple(rules)
+        self.timeout = timeout
+
+    def signals(self, text: str, site: str | None, problems: list[Problem]) -> list[Signal]:
+        out: list[Signal] = []
+        for rule in self.rules:
+            if rule.sites and not site_matches(site, rule.sites):
+                continue
+            try:
+                m = rule.search(text, self.timeout)
+            except TimeoutError:
+                problems.append(Problem(
+                    "rule-timeout",
+                    f"{rule.id} ({rule.pack}) gave up after {self.timeout}s on a block of "
+                    f"{len(text)} characters starting {text[:40]!r}; the block was kept",
+                ))
+                continue
+            if m is None:
+                continue
+            capture = ""
+            if "site" in rule.compiled.groupindex:
+                capture = (m.group("site") or "").strip()
+            out.append(Signal(source=rule.id, category=rule.category, effect=rule.effect,
+                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture))
+        return out
+
+
+def apply_trims(text: str, signals: Sequence[Signal]) -> tuple[tuple[int, int], list[str]] | None:
+    """Where trim signals cut a block: ((start, end) of what is kept, rule ids), or None
+    when no trim applies. A kept span with no word left is (0, 0): the block goes."""
+    start, end, ids = 0, len(text), []
+    for s in signals:
+        if s.effect != "trim" or s.span[1] <= s.span[0]:
+            continue
+        a, b = s.span
+        if not text[:a].strip():
+            start = max(start, b)
+        elif not text[b:].strip():
+            end = min(end, a)
+        else:
+            continue  # a trim must cut a prefix or a suffix
+        ids.append(s.source)
+    if not ids:
+        return None
+    kept = text[start:end] if start < end else ""
+    if not _HAS_WORD.search(kept):
+        return (0, 0), ids
+    start += len(kept) - len(kept.lstrip())
+    end -= len(kept) - len(kept.rstrip())
+    return (start, end), ids
