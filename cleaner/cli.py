@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import os
 import sys
-from collections import Counter
-from dataclasses import dataclass, field
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -13,16 +12,17 @@ import click
 
 from cleaner import __version__
 from cleaner.config import Config
+from cleaner.cli_rules import rules_group
 from cleaner.core import Cleaner
 from cleaner.decode import WeightsError
-from cleaner.io import AtomicFile, DocumentError, InputFile, find_inputs, output_name, read_text, write_atomic
-from cleaner.model import Document, Result
+from cleaner.formats import Options
+from cleaner.io import DocumentError, read_text
+from cleaner.model import Document
+from cleaner.parallel import WorkerDied
+from cleaner.pipeline import STDIN, Plan, RunStats
+from cleaner.pipeline import run as pipeline_run
 from cleaner.packs import PackError
 from cleaner.select import SelectorError
-
-#: Show a progress bar for runs of more files than this (on a terminal, without -q).
-PROGRESS_MIN_FILES = 20
-
 
 class SetupError(click.ClickException):
     """A problem with the command's setup (packs, selectors, weights): exit status 2."""
@@ -63,49 +63,6 @@ def build_cleaner(select, ignore, rule_paths, no_builtin, language, site) -> Cle
         raise SetupError(str(exc)) from None
 
 
-@dataclass
-class RunStats:
-    documents: int = 0
-    blocks: int = 0
-    blocks_removed: int = 0
-    blocks_trimmed: int = 0
-    chars_in: int = 0
-    chars_removed: int = 0
-    rules: Counter = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    def add(self, result: Result) -> None:
-        c = result.counts
-        self.documents += 1
-        self.blocks += c["blocks"]
-        self.blocks_removed += c["blocks_removed"]
-        self.blocks_trimmed += c["blocks_trimmed"]
-        self.chars_in += c["chars_in"]
-        self.chars_removed += c["chars_removed"]
-        for d in result.decisions:
-            if not d.kept and d.reasons:
-                self.rules[d.reasons[0]] += 1
-            self.rules.update(d.trims)
-        self.notices.extend(f"{result.doc_id}: {p.kind}: {p.message}" for p in result.problems)
-
-    def summary(self, out: Path | None) -> str:
-        share = f" ({100 * self.chars_removed / self.chars_in:.1f}%)" if self.chars_in else ""
-        text = (f"cleaned {self.documents} document{'s' * (self.documents != 1)}: removed "
-                f"{self.blocks_removed:,} of {self.blocks:,} blocks and {self.chars_removed:,} of "
-                f"{self.chars_in:,} characters{share}, trimmed {self.blocks_trimmed:,} blocks.")
-        if self.rules:
-            top = ", ".join(f"{k} ×{v}" for k, v in self.rules.most_common(6))
-            text += f" Decided most often by: {top}."
-        if out is not None:
-            text += f" Output in {out}/."
-        if self.failures:
-            text += f" {len(self.failures)} failed:\n" + "\n".join(f"  {f}" for f in self.failures)
-        else:
-            text += " No failures."
-        return text
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleaner")
 def main() -> None:
@@ -120,84 +77,98 @@ def main() -> None:
     """
 
 
-def _check_output(inputs: tuple[Path, ...], output: Path) -> None:
-    if output.exists() and not output.is_dir():
-        raise click.UsageError(f"-o/--output must be a folder, and {output} is a file.")
+def _check_output(inputs: tuple[Path, ...], output: str) -> Path | None:
+    if output == "-":
+        return None
+    out = Path(output)
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"-o/--output must be a folder (or - for stdout), and {out} is a file.")
     for p in inputs:
-        if p.resolve() == output.resolve():
-            raise click.UsageError(f"-o/--output {output} is an input; cleaner never writes over its input. Pick another folder.")
+        if p != STDIN and p.resolve() == out.resolve():
+            raise click.UsageError(f"-o/--output {out} is an input; cleaner never writes over its input. Pick another folder.")
+    return out
 
 
-@main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
-              help="Folder for the cleaned files; the input tree is mirrored under it.")
+def _jobs(value: int | None) -> int:
+    return value if value and value > 0 else (os.cpu_count() or 1)
+
+
+class Progress:
+    """A status line on stderr: documents, MB and MB/s; only on a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.start, self.last = enabled, time.monotonic(), 0.0
+
+    def __call__(self, stats: RunStats) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 0.5:
+            return
+        self.last = now
+        mb = stats.bytes_in / 1e6
+        click.echo(f"\rcleaning: {stats.documents:,} documents, {mb:,.1f} MB, "
+                   f"{mb / max(now - self.start, 1e-9):.1f} MB/s, {len(stats.failures)} failed ", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
+
+
+@main.command(epilog="""\b
+Examples:
+  cleaner run seeds/ -o clean/                    folder in, mirrored folder out
+  cleaner run pages/ -o clean/ --report r.jsonl   and say what went, and why
+  cleaner run crawl.jsonl.gz -o clean/ -j 8       JSONL in, JSONL out, 8 processes
+  cat crawl.jsonl | cleaner run - -o - > out.jsonl
+  cleaner run page.html -o -                      extract with trafilatura, clean, print""")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.option("-o", "--output", required=True, metavar="DIR|-",
+              help="Folder for the output (the input tree is mirrored under it), or - for stdout.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write one JSON line per document with every removed block and why.")
 @selection_options
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, quiet):
-    """Clean text files and folders into a mirrored folder of clean text.
+@click.option("--format", "kind", type=click.Choice(["text", "html", "jsonl"]),
+              help="Read every input as this kind (default: by file name; stdin is sniffed).")
+@click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
+@click.option("--id-field", default="id", show_default=True, help="JSONL: the field naming a record in messages and the report.")
+@click.option("--keep-original", metavar="FIELD", help="JSONL: also keep the raw text in this field.")
+@click.option("--html-comments", is_flag=True, help="HTML: let trafilatura keep the comment section (cleaner then judges it).")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores). Output is the same for any -j.")
+@click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
+def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, kind,
+        text_field, id_field, keep_original, html_comments, jobs, resume, quiet):
+    """Clean text, HTML and JSONL files and folders.
 
-    INPUTS are .txt files and folders (searched recursively for .txt and .txt.gz; an
-    output folder inside an input folder is skipped). Each output file holds the article
-    only: input lines in input order, nothing rewritten. A summary goes to stderr.
+    INPUTS are files, folders (searched recursively for .txt, .html, .htm and .jsonl, each
+    optionally .gz; an output folder inside an input folder is skipped) or - for stdin.
+    Text keeps only the article: input lines in input order, nothing rewritten. HTML is
+    extracted by trafilatura first. In JSONL the text field is replaced and every other
+    field passes through. A summary goes to stderr.
     Exit status: 0 all documents cleaned, 1 some failed, 2 usage or setup error.
     """
-    _check_output(inputs, output)
+    out = _check_output(inputs, output)
+    if resume and out is None:
+        raise click.UsageError("--resume needs an output folder (-o DIR), not stdout.")
+    if inputs.count(STDIN) > 1:
+        raise click.UsageError("standard input (-) can be read only once.")
     cleaner = build_cleaner(select, ignore, rule_paths, no_builtin, language, site)
-    files = list(find_inputs(inputs, output))
-    stats = RunStats()
-    report_fh = AtomicFile(report) if report else None
-    seen: dict[Path, Path] = {}
-    show = not quiet and sys.stderr.isatty() and len(files) > PROGRESS_MIN_FILES
-    with click.progressbar(files, label="cleaning", file=sys.stderr) if show else _nullbar(files) as bar:
-        for item in bar:
-            _run_one(cleaner, item, output, stats, seen, report_fh)
-    if report_fh is not None:
-        report_fh.commit()
+    options = Options(text_field=text_field, id_field=id_field or None, keep_original=keep_original,
+                      html_comments=html_comments, report=report is not None)
+    plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind)
+    progress = Progress(not quiet and sys.stderr.isatty())
+    start = time.monotonic()
+    try:
+        stats = pipeline_run(cleaner.config, plan, _jobs(jobs), sys.stdout, report, progress, cleaner=cleaner)
+    except (WorkerDied, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    progress.done()
     if not quiet:
         for notice in stats.notices:
             click.echo(f"note: {notice}", err=True)
-        click.echo(stats.summary(output), err=True)
+        click.echo(stats.summary(f"{out}/" if out else None, time.monotonic() - start), err=True)
     elif stats.failures:
         click.echo("\n".join(stats.failures), err=True)
     sys.exit(1 if stats.failures else 0)
-
-
-class _nullbar:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
-
-
-def _run_one(cleaner: Cleaner, item: InputFile, output: Path, stats: RunStats,
-             seen: dict[Path, Path], report_fh) -> None:
-    target = output / output_name(item.rel)
-    if target in seen:
-        stats.failures.append(f"{item.path}: its output {target} is also the output of {seen[target]}; skipped")
-        return
-    seen[target] = item.path
-    try:
-        text, encoding = read_text(item.path, cleaner.config.max_bytes)
-        if encoding:
-            stats.notices.append(f"{item.path}: not UTF-8; decoded as {encoding}")
-        result = cleaner.clean(Document(id=str(item.rel), text=text, meta={"path": str(item.path)}))
-        write_atomic(target, result.text)
-    except DocumentError as exc:
-        stats.failures.append(str(exc))
-        return
-    except Exception as exc:  # a bad document never stops the run
-        stats.failures.append(f"{item.path}: {type(exc).__name__}: {exc}")
-        return
-    stats.add(result)
-    if report_fh is not None:
-        report_fh.write(json.dumps(result.report(), ensure_ascii=False) + "\n")
 
 
 @main.command()
@@ -224,6 +195,8 @@ def explain(file, select, ignore, rule_paths, no_builtin, language, site, color)
         click.echo(f"note: not UTF-8; decoded as {encoding}", err=True)
     click.echo(result.explain(color=True), color=color)
 
+
+main.add_command(rules_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

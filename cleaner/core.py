@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cleaner.config import LANGUAGE_NAMES, Config
-from cleaner.decode import Weights, contributions, cite, viterbi
+from cleaner.decode import MAX_CITED, MIN_SHARE, Weights, cite, contributions, viterbi
 from cleaner.heuristics import Stoplists, block_features
 from cleaner.model import Block, Decision, Document, Problem, Result, Signal, State
 from cleaner.packs import Rule, builtin_rules_dir, load_packs
@@ -91,8 +91,15 @@ class Cleaner:
     def _site(self, doc: Document) -> str | None:
         return self.config.site or doc.meta.get("site")
 
-    def _decode(self, text: str, doc: Document, stopwords: frozenset[str],
-                cache: dict[str, list[Signal]], problems: list[Problem]) -> _Pass:
+    def analyse(self, doc: str | Document) -> tuple[list[Block], list[list[Signal]], list[dict[str, float]]]:
+        """Blocks, their signals and their features, as the first decoding pass sees them
+        (what benchmarks/fit.py learns the weights from)."""
+        if isinstance(doc, str):
+            doc = Document(id="-", text=doc)
+        return self._analyse(doc.text, doc, self._stopwords(doc), {}, [])
+
+    def _analyse(self, text: str, doc: Document, stopwords: frozenset[str],
+                 cache: dict[str, list[Signal]], problems: list[Problem]):
         blocks = segment(text)
         site = self._site(doc)
         signals = []
@@ -100,7 +107,11 @@ class Cleaner:
             if b.text not in cache:
                 cache[b.text] = self.ruleset.signals(b.text, site, problems)
             signals.append(cache[b.text])
-        feats = block_features(blocks, signals, stopwords, site)
+        return blocks, signals, block_features(blocks, signals, stopwords, site)
+
+    def _decode(self, text: str, doc: Document, stopwords: frozenset[str],
+                cache: dict[str, list[Signal]], problems: list[Problem]) -> _Pass:
+        blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems)
         emissions = [self.weights.emit(f) for f in feats]
         states = viterbi(emissions, self.weights, self.config.keep_nonempty)
         return _Pass(blocks, states, signals, feats)
@@ -136,6 +147,8 @@ class Cleaner:
                     continue
                 changed = True
                 (ks, ke), trim_ids = cut
+                if ks == ke and self.config.keep_nonempty and current.states.count(State.BODY) == 1:
+                    continue  # trimming the only kept block to nothing would empty the document
                 if ks == ke:  # trimmed to nothing: the block goes
                     for j in owners:
                         decisions[j] = self._decision(orig_blocks[j], state, current, i, trim_ids, pass_no)
@@ -155,12 +168,13 @@ class Cleaner:
                                             (), tuple(sorted(cuts)), ids, pass_no)
             if not changed:
                 break
-            text, omap = self._assemble(original, orig_blocks, kept_spans)
+            text, omap = assemble(original, orig_blocks, kept_spans)
         for b in orig_blocks:
             if b.index not in decisions:
                 decisions[b.index] = Decision(b, State.BODY, True, first.signals[b.index])
         ordered = tuple(decisions[b.index] for b in orig_blocks)
-        return Result(doc.id, original, text if len(orig_blocks) else "", ordered, tuple(problems), doc.meta)
+        text = assemble(original, orig_blocks, kept_spans)[0]
+        return Result(doc.id, original, text, ordered, tuple(problems), doc.meta)
 
     @staticmethod
     def _owners(starts: Sequence[int], kept: Mapping[int, tuple[int, int]], lo: int, hi: int) -> list[int]:
@@ -169,39 +183,21 @@ class Cleaner:
         last = bisect.bisect_left(starts, hi)
         return [j for j in range(first, last) if j in kept and kept[j][0] < hi and kept[j][1] > lo]
 
-    @staticmethod
-    def _assemble(original: str, blocks: Sequence[Block], kept: Mapping[int, tuple[int, int]]):
-        """Kept blocks in order, joined with their original separators, one final newline."""
-        parts: list[str] = []
-        pieces: list[tuple[int, int, int]] = []
-        pos = 0
-        order = sorted(kept)
-        for n, j in enumerate(order):
-            s, e = kept[j]
-            b = blocks[j]
-            pieces.append((pos, s, e - s))
-            parts.append(original[s:e])
-            pos += e - s
-            if n + 1 < len(order):
-                sep_start, sep = b.end, b.separator  # a trimmed suffix is skipped
-                pieces.append((pos, sep_start, len(sep)))
-                parts.append(sep)
-                pos += len(sep)
-        if parts:
-            parts.append("\n")
-        return "".join(parts), _OffsetMap(pieces)
-
     def _reasons(self, features: Mapping[str, float], signals: Sequence[Signal], state: State) -> tuple[str, ...]:
         """Rule ids and heuristic names that pushed a block out of BODY, strongest first."""
-        out: list[str] = []
-        for feature, _ in contributions(features, self.weights, state):
+        by_source: dict[str, float] = {}
+        for feature, weight in contributions(features, self.weights, state):
             if feature.startswith("rule:"):
-                cat = feature[5:]
-                out.extend(s.source for s in signals if s.category == cat and s.effect != "trim")
+                sources = [s.source for s in signals if s.category == feature[5:] and s.effect != "trim"]
             elif feature == "rule.end":
-                out.extend(s.source for s in signals if s.effect == "end")
+                sources = [s.source for s in signals if s.effect == "end"]
             else:
-                out.append(cite(feature))
+                sources = [cite(feature)]
+            for source in sources:
+                by_source[source] = by_source.get(source, 0.0) + weight
+        ranked = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = ranked[0][1] if ranked else 0.0
+        out = [src for src, w in ranked[:MAX_CITED] if w >= MIN_SHARE * top]
         emitted = self.weights.emit(features)
         k = list(State).index(state)
         if emitted[k] <= emitted[1]:
@@ -215,6 +211,47 @@ class Cleaner:
                      for f, v in current.features[i].items() if f.startswith("h."))
         return Decision(block, state, False, tuple(current.signals[i]) + heur,
                         tuple(reasons), (), (), pass_no)
+
+
+def assemble(original: str, blocks: Sequence[Block], kept: Mapping[int, tuple[int, int]]) -> tuple[str, _OffsetMap]:
+    """Kept spans of blocks in order, joined with their original separators, one final newline."""
+    parts: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
+    pos = 0
+    order = sorted(kept)
+    for n, j in enumerate(order):
+        s, e = kept[j]
+        b = blocks[j]
+        pieces.append((pos, s, e - s))
+        parts.append(original[s:e])
+        pos += e - s
+        if n + 1 < len(order):
+            sep_start, sep = b.end, b.separator  # a trimmed suffix is skipped
+            pieces.append((pos, sep_start, len(sep)))
+            parts.append(sep)
+            pos += len(sep)
+    if parts:
+        parts.append("\n")
+    return "".join(parts), _OffsetMap(pieces)
+
+
+
+def replay(result: Result) -> str:
+    """Rebuild the output from the original and the decisions alone (they are complete)."""
+    kept: dict[int, tuple[int, int]] = {}
+    blocks = [d.block for d in result.decisions]
+    for d in result.decisions:
+        if not d.kept:
+            continue
+        lo, hi = 0, len(d.block.text)
+        for s, e in sorted(d.trimmed):
+            if s <= lo:
+                lo = max(lo, e)
+        for s, e in sorted(d.trimmed, reverse=True):
+            if e >= hi:
+                hi = min(hi, s)
+        kept[d.block.index] = (d.block.start + lo, d.block.start + hi)
+    return assemble(result.original, blocks, kept)[0] if blocks else ""
 
 
 def clean(text: str, config: Config | None = None, **meta: Any) -> Result:

@@ -32,7 +32,12 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.toml")
 
 #: Feature name prefix -> the heuristic a removal cites for it.
 _CITED = (("len:", "h.length"), ("punct.", "h.punctuation"), ("stop:", "h.stopwords"),
-          ("pos:", "h.position"), ("bias", "decoder.prior"))
+          ("pos:", "h.position"), ("rel:", "h.position"), ("ctx.", "h.neighbours"),
+          ("ahead.", "h.neighbours"), ("seen.", "h.after-marker"), ("doc.", "h.document"),
+          ("shape:", "h.shape"), ("bias", "decoder.prior"))
+#: A removal cites at most this many sources, and only those that carry at least this share
+#: of the strongest one's weight.
+MAX_CITED, MIN_SHARE = 4, 0.25
 
 
 class WeightsError(ValueError):
@@ -137,6 +142,7 @@ def viterbi(emissions: Sequence[Sequence[float]], weights: Weights, must_have_bo
 
 def cite(feature: str) -> str:
     """The source a removal names for one feature (rule features are expanded by the caller)."""
+    feature = feature.split("@", 1)[0]
     for prefix, name in _CITED:
         if feature.startswith(prefix):
             return name

@@ -8,11 +8,13 @@ position) describe every block and are cited the same way when they decided.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import regex
 
+from cleaner.context import conjoin, context_features, sequence_features
 from cleaner.model import Block, Signal
 
 _WORD = regex.compile(r"\w+")
@@ -31,7 +33,8 @@ _DATE_TOKEN = regex.compile(
 )
 
 #: Word-count bins (upper bounds) and their feature names.
-LENGTH_BINS = ((2, "len:0-2"), (6, "len:3-6"), (15, "len:7-15"), (40, "len:16-40"))
+LENGTH_BINS = ((1, "len:1"), (3, "len:2-3"), (6, "len:4-6"), (10, "len:7-10"), (15, "len:11-15"),
+               (25, "len:16-25"), (40, "len:26-40"), (80, "len:41-80"))
 #: Stopword density bins (upper bounds); only for blocks of STOP_MIN_WORDS words or more.
 STOP_BINS = ((0.15, "stop:low"), (0.30, "stop:mid"))
 STOP_MIN_WORDS = 4
@@ -39,6 +42,11 @@ STOP_MIN_WORDS = 4
 HEADLINE_MAX_WORDS, SITE_NAME_MAX_WORDS, TITLECASE_MAX_WORDS = 30, 15, 12
 #: A repeat must have at least this many words to count (so "Share" twice is not a repeat).
 REPEAT_MIN_WORDS = 3
+#: Above this many words a block has "mass": h.mass = log2(words / MASS_WORDS), a weight
+#: that keeps a long block of text unless evidence about the block itself removes it.
+MASS_WORDS = 60
+#: Longer blocks are prose that may quote a URL, not links.
+LINKISH_MAX_WORDS = 15
 #: Share of capitalised words that makes a line title-case.
 TITLECASE_SHARE = 0.75
 #: A title has this many words, and is followed by prose of at least PROSE_MIN_WORDS words.
@@ -87,7 +95,7 @@ def _length_feature(n_words: int) -> str:
     for bound, name in LENGTH_BINS:
         if n_words <= bound:
             return name
-    return "len:41+"
+    return "len:81+"
 
 
 def _stop_feature(words: Sequence[str], stopwords: frozenset[str]) -> str | None:
@@ -192,11 +200,13 @@ def block_features(
     rep = repeats(norms, counts)
     names = site_names(site, signals)
     last = len(blocks) - 1
-    feats: list[dict[str, float]] = []
+    ends = [bool(_END_PUNCT.search(b.text)) for b in blocks]
+    feats: list[dict[str, float]] = context_features(blocks, counts, ends)
     for i, b in enumerate(blocks):
         words = norms[i].split()
-        f: dict[str, float] = {"bias": 1.0, _length_feature(counts[i]): 1.0}
-        if _END_PUNCT.search(b.text):
+        f = feats[i]
+        f.update({"bias": 1.0, _length_feature(counts[i]): 1.0})
+        if ends[i]:
             f["punct.end"] = 1.0
         elif counts[i] >= 3 and not _ANY_PUNCT.search(b.text):
             f["punct.none"] = 1.0
@@ -208,7 +218,7 @@ def block_features(
             f["h.site-name"] = 1.0
         if "punct.end" not in f and is_titlecase(raw[i]):
             f["h.titlecase"] = 1.0
-        if is_linkish(b.text):
+        if counts[i] <= LINKISH_MAX_WORDS and is_linkish(b.text):
             f["h.linkish"] = 1.0
         if is_date_only(raw[i]):
             f["h.date-only"] = 1.0
@@ -225,5 +235,9 @@ def block_features(
             f[key] = min(3.0, f.get(key, 0.0) + s.weight)
             if s.effect == "end":
                 f["rule.end"] = 1.0
-        feats.append(f)
+        if counts[i] > MASS_WORDS:
+            f["h.mass"] = math.log2(counts[i] / MASS_WORDS)
+    sequence_features(feats, counts)
+    for f in feats:
+        conjoin(f)
     return feats

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-#: Suffixes `cleaner run` reads from folders (a file named on the command line is read
-#: whatever its suffix).
-TEXT_SUFFIXES = (".txt", ".txt.gz")
+#: File name suffixes -> input kind; `.gz` may follow any of them. Folders are searched for
+#: these; a file named on the command line is read whatever its name (as text by default).
+SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
+            ".jsonl": "jsonl", ".ndjson": "jsonl"}
 #: Bytes looked at to tell text from binary.
 SNIFF_BYTES = 8192
 
@@ -26,8 +28,12 @@ class InputFile:
     rel: Path  # where its output goes, relative to the output folder
 
 
-def _is_text_name(path: Path) -> bool:
-    return path.name.lower().endswith(TEXT_SUFFIXES)
+def kind_of_path(path: Path) -> str | None:
+    """The input kind a file name says, or None: foo.txt, foo.html.gz, foo.jsonl.gz ..."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return SUFFIXES.get(Path(name).suffix)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -39,27 +45,17 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def find_inputs(paths: Sequence[Path], out_dir: Path | None) -> Iterator[InputFile]:
-    """Files named directly, and the text files under folders (recursively, sorted), skipping
+    """Files named directly, and the input files under folders (recursively, sorted), skipping
     anything inside the output folder so that a rerun never reads its own output."""
     for root in paths:
         if root.is_dir():
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
                 if out_dir is not None and _inside(path, out_dir):
                     continue
-                if _is_text_name(path):
+                if kind_of_path(path):
                     yield InputFile(path, path.relative_to(root))
         else:
             yield InputFile(root, Path(root.name))
-
-
-def output_name(rel: Path) -> Path:
-    """foo.txt -> foo.txt, foo.txt.gz -> foo.txt, notes -> notes.txt."""
-    name = rel.name
-    if name.lower().endswith(".gz"):
-        name = name[:-3]
-    if not name.lower().endswith(".txt"):
-        name += ".txt"
-    return rel.with_name(name)
 
 
 def decode_bytes(data: bytes, where: str) -> tuple[str, str | None]:
@@ -79,9 +75,8 @@ def decode_bytes(data: bytes, where: str) -> tuple[str, str | None]:
     return str(best), best.encoding
 
 
-def read_text(path: Path, max_bytes: int) -> tuple[str, str | None]:
-    """Read one text file (gzip when it ends in .gz). Returns (text, encoding used when it
-    was not UTF-8)."""
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of one file, gunzipped when it ends in .gz, up to `max_bytes`."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -93,7 +88,13 @@ def read_text(path: Path, max_bytes: int) -> tuple[str, str | None]:
                 raise DocumentError(f"{path}: {len(data):,} bytes uncompressed is over the limit of {max_bytes:,}, skipped")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DocumentError(f"{path}: cannot read: {exc}") from None
-    return decode_bytes(data, str(path))
+    return data
+
+
+def read_text(path: Path, max_bytes: int) -> tuple[str, str | None]:
+    """Read one text file (gzip when it ends in .gz). Returns (text, encoding used when it
+    was not UTF-8)."""
+    return decode_bytes(read_bytes(path, max_bytes), str(path))
 
 
 class AtomicFile:
@@ -104,17 +105,26 @@ class AtomicFile:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.raw = os.fdopen(fd, "wb")
+        if path.name.lower().endswith(".gz"):  # compressed like its name says
+            self.fh = gzip.open(self.raw, "wt", encoding="utf-8", newline="")
+        else:
+            self.fh = io.TextIOWrapper(self.raw, encoding="utf-8", newline="")
 
     def write(self, text: str) -> None:
         self.fh.write(text)
 
-    def commit(self) -> None:
+    def _close(self) -> None:
         self.fh.close()
+        if not self.raw.closed:
+            self.raw.close()
+
+    def commit(self) -> None:
+        self._close()
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
-        self.fh.close()
+        self._close()
         try:
             os.unlink(self.tmp)
         except OSError:

@@ -1,0 +1,123 @@
+"""Context features: what surrounds a block, and where it sits in the document.
+
+On a whole web page the article is a run of long, punctuated blocks; menus, teasers and
+footers are runs of short ones. These features describe a block's neighbourhood so that
+the decoder can find the article region from text alone.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import regex
+
+from cleaner.model import Block
+
+#: A block is prose when it has at least this many words and ends like a sentence.
+PROSE_WORDS = 16
+#: Neighbours looked at on each side.
+WINDOW = 3
+#: A run of at least this many short blocks (at most SHORT_WORDS words each) is a menu.
+SHORT_RUN, SHORT_WORDS = 4, 6
+#: Relative position bins (upper bounds, share of the document's characters).
+POSITION_BINS = ((0.1, "rel:0-10"), (0.25, "rel:10-25"), (0.75, "rel:25-75"), (0.9, "rel:75-90"))
+
+#: Share of the document's characters in prose blocks (upper bounds): the whole document's
+#: shape (a page's full text is mostly not prose; an extractor's output mostly is).
+DOC_BINS = ((0.3, "lo"), (0.6, "mid"), (0.85, "high"))
+
+_BULLET = regex.compile(r"^[-•*▪◦·]\s")
+_DASH = regex.compile(r"^[—–]\s?")
+_QUOTE = regex.compile(r"^[\"“”«„‘’']")
+_NUMERIC = regex.compile(r"^[\d\W_]+$")
+
+
+def _shape_features(text: str, n_words: int, prose: bool) -> dict[str, float]:
+    f: dict[str, float] = {}
+    if prose:
+        f["shape:prose"] = 1.0
+    if _BULLET.match(text):
+        f["shape:bullet"] = 1.0
+    elif _DASH.match(text):
+        f["shape:dash"] = 1.0
+    if _QUOTE.match(text):
+        f["shape:quote"] = 1.0
+    if _NUMERIC.match(text):
+        f["shape:numeric"] = 1.0
+    cased = [c for c in text if c.lower() != c.upper()]
+    if len(cased) >= 4 and all(c.isupper() for c in cased):
+        f["shape:allcaps"] = 1.0
+    if text[:1].islower():
+        f["shape:starts-lower"] = 1.0
+    return f
+
+
+def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_sentence: Sequence[bool]) -> list[dict[str, float]]:
+    """Per block: shape flags, the share of prose around it, menu runs, relative position."""
+    n = len(blocks)
+    prose = [counts[i] >= PROSE_WORDS and ends_sentence[i] for i in range(n)]
+    short = [0 < counts[i] <= SHORT_WORDS for i in range(n)]
+    run = [0] * n  # length of the run of short blocks each block belongs to
+    i = 0
+    while i < n:
+        j = i
+        while j < n and short[j]:
+            j += 1
+        for k in range(i, j):
+            run[k] = j - i
+        i = max(j, i + 1)
+    total = max(1, blocks[-1].end) if blocks else 1
+    prose_chars = sum(len(b.text) for b, p in zip(blocks, prose) if p)
+    all_chars = max(1, sum(len(b.text) for b in blocks))
+    doc_share = prose_chars / all_chars
+    doc_feature = "doc.prose:" + next((name for bound, name in DOC_BINS if doc_share < bound), "hi")
+    out = []
+    for i, b in enumerate(blocks):
+        f = _shape_features(b.text, counts[i], prose[i])
+        f[doc_feature] = 1.0
+        around = [prose[k] for k in range(max(0, i - WINDOW), min(n, i + WINDOW + 1)) if k != i]
+        share = sum(around) / len(around) if around else 0.0
+        f["ctx.prose:" + ("0" if share == 0 else "lo" if share <= 0.34 else "mid" if share <= 0.67 else "hi")] = 1.0
+        if i > 0 and prose[i - 1]:
+            f["ctx.prev-prose"] = 1.0
+        if i + 1 < n and prose[i + 1]:
+            f["ctx.next-prose"] = 1.0
+        if run[i] >= SHORT_RUN:
+            f["ctx.short-run"] = 1.0
+        rel = b.start / total
+        f[next((name for bound, name in POSITION_BINS if rel < bound), "rel:90-100")] = 1.0
+        out.append(f)
+    return out
+
+
+def sequence_features(feats: list[dict[str, float]], counts: Sequence[int]) -> None:
+    """In place: has a tail marker (a rule with effect `end`) or any rule been seen before
+    this block, and how much prose is still to come after it."""
+    seen_end = seen_rule = False
+    for f in feats:
+        if seen_end:
+            f["seen.end"] = 1.0
+        if seen_rule:
+            f["seen.rule"] = 1.0
+        seen_end = seen_end or "rule.end" in f
+        seen_rule = seen_rule or any(k.startswith("rule:") for k in f)
+    ahead = 0
+    for f in reversed(feats):
+        f["ahead.prose:" + ("0" if ahead == 0 else "few" if ahead <= 2 else "many")] = 1.0
+        ahead += 1 if "shape:prose" in f else 0
+
+
+#: Features that also get a copy tied to the document's shape (`len:1@lo`), so that the
+#: decoder can treat a full page and an extractor's output differently.
+CONJOINED = ("len:", "punct.", "ctx.", "rel:", "pos:", "stop:", "shape:", "seen.", "ahead.")
+
+
+def conjoin(features: dict[str, float]) -> None:
+    """Add `name@shape` copies of the shape-dependent features, in place."""
+    doc = next((k for k in features if k.startswith("doc.prose:")), None)
+    if doc is None:
+        return
+    tag = doc.split(":", 1)[1]
+    for name, value in list(features.items()):
+        if name.startswith(CONJOINED):
+            features[f"{name}@{tag}"] = value

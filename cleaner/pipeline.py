@@ -1,0 +1,250 @@
+"""A run: inputs -> tasks -> (parallel, ordered) cleaning -> outputs, with counts.
+
+Outputs mirror the input kind. Into a folder: a text or HTML file becomes `<rel>.txt`, a
+JSONL file becomes a JSONL file of the same name; every file is written atomically. To
+stdout (`-o -`): JSONL records as they come, or the text of a single text document (several
+text documents become JSONL records with `id` and `text`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+from cleaner.config import Config
+from cleaner.formats import FileTask, JsonlChunk, Options, Outcome, handle_file, handle_jsonl, sniff_kind
+from cleaner.io import AtomicFile, find_inputs, kind_of_path, write_atomic
+from cleaner.parallel import TaskFailed, ordered_map
+
+#: JSONL records per task sent to a worker.
+CHUNK_RECORDS = 256
+STDIN = Path("-")
+
+
+@dataclass
+class RunStats:
+    documents: int = 0
+    skipped: int = 0
+    blocks: int = 0
+    blocks_removed: int = 0
+    blocks_trimmed: int = 0
+    chars_in: int = 0
+    chars_removed: int = 0
+    bytes_in: int = 0
+    deciders: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def add(self, o: Outcome) -> None:
+        self.notices.extend(o.notes)
+        if o.error:
+            self.failures.append(o.error)
+            return
+        c = o.counts
+        self.documents += 1
+        self.blocks += c.get("blocks", 0)
+        self.blocks_removed += c.get("blocks_removed", 0)
+        self.blocks_trimmed += c.get("blocks_trimmed", 0)
+        self.chars_in += c.get("chars_in", 0)
+        self.chars_removed += c.get("chars_removed", 0)
+        self.bytes_in += o.bytes_in
+        self.deciders.update(o.deciders)
+
+    def summary(self, out: str | None, seconds: float) -> str:
+        share = f" ({100 * self.chars_removed / self.chars_in:.1f}%)" if self.chars_in else ""
+        rate = f" in {seconds:.1f}s ({self.bytes_in / 1e6 / max(seconds, 1e-9):.1f} MB/s)" if seconds >= 0.05 else ""
+        text = (f"cleaned {self.documents} document{'s' * (self.documents != 1)}{rate}: removed "
+                f"{self.blocks_removed:,} of {self.blocks:,} blocks and {self.chars_removed:,} of "
+                f"{self.chars_in:,} characters{share}, trimmed {self.blocks_trimmed:,} blocks.")
+        if self.skipped:
+            text += f" Skipped {self.skipped} input{'s' * (self.skipped != 1)} already done (--resume)."
+        if self.deciders:
+            text += " Decided most often by: " + ", ".join(f"{k} ×{v}" for k, v in self.deciders.most_common(6)) + "."
+        if out:
+            text += f" Output in {out}."
+        if self.failures:
+            text += f" {len(self.failures)} failed:\n" + "\n".join(f"  {f}" for f in self.failures[:50])
+            if len(self.failures) > 50:
+                text += f"\n  ... and {len(self.failures) - 50} more (see --report)"
+        else:
+            text += " No failures."
+        return text
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run reads and where it writes. `output` None means stdout."""
+
+    inputs: tuple[Path, ...]
+    output: Path | None
+    options: Options
+    max_bytes: int
+    resume: bool = False
+    kind: str | None = None  # forced input kind (--format), else by name / sniffing
+
+
+def _target(plan: Plan, rel: Path, kind: str) -> Path:
+    assert plan.output is not None
+    if kind == "jsonl":
+        return plan.output / rel
+    name = rel.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    stem = Path(name).stem if kind_of_path(Path(name)) else name
+    return plan.output / rel.with_name(stem + ".txt")
+
+
+def _stdin_reader():
+    return sys.stdin.buffer
+
+
+def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_reader) -> Iterator[tuple[Any, Path | None]]:
+    """(task, target) pairs in input order; target is None for stdout."""
+    for item in find_inputs([p for p in plan.inputs], plan.output):
+        if item.path == STDIN:
+            yield from _stdin_tasks(plan, stdin())
+            continue
+        kind = plan.kind or kind_of_path(item.path) or "text"
+        target = _target(plan, item.rel, kind) if plan.output else None
+        if target is not None and plan.resume and target.exists():
+            stats.skipped += 1
+            continue
+        if kind == "jsonl":
+            yield from ((chunk, target) for chunk in _jsonl_chunks(str(item.path), plan.options, _open_bytes(item.path)))
+        else:
+            yield FileTask(str(item.path), item.rel.as_posix(), kind, plan.options, plan.max_bytes), target
+
+
+def _open_bytes(path: Path) -> IO[bytes]:
+    import gzip
+
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def _jsonl_chunks(name: str, options: Options, fh: IO[bytes]) -> Iterator[JsonlChunk]:
+    with fh:
+        lines: list[bytes] = []
+        first = 1
+        for n, line in enumerate(fh, start=1):
+            if not lines:
+                first = n
+            lines.append(line)
+            if len(lines) >= CHUNK_RECORDS:
+                yield JsonlChunk(name, first, tuple(lines), options)
+                lines = []
+        if lines:
+            yield JsonlChunk(name, first, tuple(lines), options)
+
+
+def _stdin_tasks(plan: Plan, fh) -> Iterator[tuple[Any, Path | None]]:
+    head = fh.peek(4096)[:4096] if hasattr(fh, "peek") else b""
+    kind = plan.kind or sniff_kind(head)
+    target = None
+    if plan.output is not None:
+        target = plan.output / ("stdin.jsonl" if kind == "jsonl" else "stdin.txt")
+    if kind == "jsonl":
+        yield from ((c, target) for c in _jsonl_chunks("<stdin>", plan.options, fh))
+    else:
+        data = fh.read(plan.max_bytes + 1)
+        if len(data) > plan.max_bytes:
+            raise ValueError(f"standard input is over the limit of {plan.max_bytes:,} bytes")
+        yield FileTask("<stdin>", "stdin", kind, plan.options, plan.max_bytes, data), target
+
+
+def handle(cleaner, task) -> list[Outcome]:
+    """The one task function workers run."""
+    if isinstance(task, JsonlChunk):
+        return handle_jsonl(cleaner, task)
+    return [handle_file(cleaner, task)]
+
+
+class Writer:
+    """Writes outcomes where the plan says, in order, committing each file when complete."""
+
+    def __init__(self, plan: Plan, stdout: IO[str], report: AtomicFile | None, single_text: bool):
+        self.plan, self.stdout, self.report, self.single_text = plan, stdout, report, single_text
+        self.open_jsonl: tuple[Path, AtomicFile] | None = None
+        self.seen: dict[Path, str] = {}
+
+    def _finish_jsonl(self) -> None:
+        if self.open_jsonl:
+            self.open_jsonl[1].commit()
+            self.open_jsonl = None
+
+    def write(self, outcome: Outcome, target: Path | None, stats: RunStats) -> None:
+        if self.report is not None and outcome.report is not None:
+            self.report.write(json.dumps(outcome.report, ensure_ascii=False) + "\n")
+        if outcome.error:
+            if self.report is not None:
+                self.report.write(json.dumps({"id": outcome.key, "error": outcome.error}, ensure_ascii=False) + "\n")
+            return
+        if target is None:  # stdout
+            if outcome.record is not None:
+                self.stdout.write(outcome.record + "\n")
+            elif self.single_text:
+                self.stdout.write(outcome.text or "")
+            else:
+                self.stdout.write(json.dumps({"id": outcome.key, "text": outcome.text}, ensure_ascii=False) + "\n")
+            return
+        if outcome.record is not None:
+            if not self.open_jsonl or self.open_jsonl[0] != target:
+                self._finish_jsonl()
+                self.open_jsonl = (target, AtomicFile(target))
+            self.open_jsonl[1].write(outcome.record + "\n")
+            return
+        self._finish_jsonl()
+        if target in self.seen:
+            stats.failures.append(f"{outcome.key}: its output {target} is also the output of {self.seen[target]}; skipped")
+            stats.documents -= 1
+            return
+        self.seen[target] = outcome.key
+        write_atomic(target, outcome.text or "")
+
+    def close(self, ok: bool) -> None:
+        if self.open_jsonl:
+            if ok:
+                self.open_jsonl[1].commit()
+            else:
+                self.open_jsonl[1].abort()
+            self.open_jsonl = None
+
+
+def run(config: Config, plan: Plan, jobs: int, stdout: IO[str], report_path: Path | None,
+        progress: Callable[[RunStats], None] | None = None, cleaner=None) -> RunStats:
+    """Run the plan and return its counts. Failures of single documents are counted in the
+    stats; only a broken setup raises."""
+    stats = RunStats()
+    report = AtomicFile(report_path) if report_path else None
+    single_text = plan.output is None and len(plan.inputs) == 1 and (
+        plan.inputs[0] == STDIN or plan.inputs[0].is_file())
+    writer = Writer(plan, stdout, report, single_text)
+    targets: deque[Path | None] = deque()
+
+    def feed():
+        for task, target in tasks(plan, stats):
+            targets.append(target)
+            yield task
+
+    ok = False
+    try:
+        for outcomes in ordered_map(config, handle, feed(), jobs, cleaner=cleaner):
+            target = targets.popleft()
+            if isinstance(outcomes, TaskFailed):
+                stats.failures.append(f"{target}: {outcomes}")
+                continue
+            for o in outcomes:
+                stats.add(o)
+                writer.write(o, target, stats)
+            if progress:
+                progress(stats)
+        ok = True
+    finally:
+        writer.close(ok)
+        if report is not None:
+            report.commit() if ok else report.abort()
+    return stats
+

@@ -1,0 +1,115 @@
+"""Rule packs: every example of every built-in rule, and the loader's validation."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from cleaner import Cleaner, Config
+from cleaner.packs import CATEGORIES, PackError, builtin_rules_dir, load_pack, load_packs
+from cleaner.select import SelectorError, select_rules
+
+BUILTIN = load_packs([builtin_rules_dir()], check_examples=False)
+
+
+def test_builtin_packs_have_at_least_80_rules_covering_the_categories():
+    assert len(BUILTIN) >= 80
+    cats = {r.category for r in BUILTIN}
+    wanted = {"promo", "social", "newsletter", "donation", "paywall", "footer", "legal", "about",
+              "navigation", "related", "comments", "caption", "byline", "dateline", "tags",
+              "author-bio", "share", "ads", "cookie"}
+    assert wanted <= cats, wanted - cats
+
+
+@pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.id)
+def test_rule_examples(rule):
+    assert rule.match and rule.keep and rule.rationale
+    assert rule.check_examples() == []
+
+
+def _pack(tmp_path, body: str, name="p.toml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+GOOD = """
+[pack]
+name = "p"
+lang = ["en"]
+
+[[rule]]
+id = "PROMO900"
+name = "promo.test"
+category = "promo"
+effect = "drop"
+pattern = '''(?i)^join our club$'''
+rationale = "A test rule."
+match = ["Join our club"]
+keep = ["He did not join our club today."]
+"""
+
+
+def test_a_good_pack_loads(tmp_path):
+    (rule,) = load_pack(_pack(tmp_path, GOOD))
+    assert rule.id == "PROMO900" and rule.search("JOIN OUR CLUB")
+
+
+@pytest.mark.parametrize("change, message", [
+    (("category = \"promo\"", "category = \"nonsense\""), "unknown category 'nonsense'"),
+    (("effect = \"drop\"", "effect = \"delete\""), "effect must be one of"),
+    (("id = \"PROMO900\"", "id = \"SOCIAL900\""), "id must be PROMO"),
+    (("pattern = '''(?i)^join our club$'''", "pattern = '''(unclosed'''"), "does not compile"),
+    (("pattern = '''(?i)^join our club$'''", "pattern = '''x*'''"), "matches the empty string"),
+    (("match = [\"Join our club\"]", "match = [\"Leave our club\"]"), "match example does not match"),
+    (("keep = [\"He did not join our club today.\"]", "keep = [\"join our club\"]"), "keep example matches"),
+    (("keep = [\"He did not join our club today.\"]", "keep = []"), "at least one 'match' and one 'keep'"),
+    (("rationale = \"A test rule.\"", "rationale = 3"), "field 'rationale' must be str"),
+    (("rationale = \"A test rule.\"", "colour = \"red\""), "missing field 'rationale'"),
+    (("effect = \"drop\"", "effect = \"trim\""), "trim pattern must be anchored"),
+])
+def test_bad_rules_fail_with_file_and_rule_id(tmp_path, change, message):
+    body = GOOD.replace(*change)
+    if change[1] == "effect = \"trim\"":
+        body = body.replace("(?i)^join our club$", "(?i)join our club")
+        body = body.replace('keep = ["He did not join our club today."]', 'keep = ["He left."]')
+    path = _pack(tmp_path, body)
+    with pytest.raises(PackError) as err:
+        load_pack(path)
+    rule_id = "SOCIAL900" if "SOCIAL900" in body else "PROMO900"
+    assert str(err.value).startswith(f"{path}:{rule_id}: ")
+    assert message in str(err.value)
+
+
+def test_not_toml_and_duplicates_are_errors(tmp_path):
+    with pytest.raises(PackError, match="not valid TOML"):
+        load_pack(_pack(tmp_path, "[[rule]\n"))
+    a = _pack(tmp_path, GOOD, "a.toml")
+    b = _pack(tmp_path, GOOD.replace("promo.test", "promo.other"), "b.toml")
+    with pytest.raises(PackError, match="PROMO900' is already used by PROMO900"):
+        load_packs([a, b])
+
+
+def test_every_category_prefix_is_distinct():
+    assert len(set(CATEGORIES.values())) == len(CATEGORIES)
+
+
+def test_selection_by_id_prefix_category_name_and_glob():
+    def ids(select=(), ignore=()):
+        return {r.id for r in select_rules(BUILTIN, select, ignore)}
+
+    promo = {r.id for r in BUILTIN if r.category == "promo"}
+    assert ids(["PROMO"]) == promo == ids(["promo"]) == ids(["promo.*"])
+    first = sorted(promo)[0]
+    assert ids(["PROMO"], [first]) == promo - {first}
+    assert ids([first]) == {first}
+    with pytest.raises(SelectorError, match="did you mean 'promo'"):
+        ids(["promoo"])
+
+
+def test_cleaner_uses_only_selected_rules():
+    text = "The council met on Tuesday to approve the budget for the coming year.\nJoin our WhatsApp community!\n"
+    assert "WhatsApp" not in Cleaner(Config()).clean(text).text
+    only_legal = Cleaner(Config(select=("legal",)))
+    assert all(r.category == "legal" for r in only_legal.rules)

@@ -1,0 +1,70 @@
+"""Properties that hold for any text (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner.core import replay
+from cleaner.segment import segment
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+LINES = st.sampled_from([
+    "The council voted on Tuesday to close the old bridge over the river for repairs, officials said.",
+    "Residents said they had not been consulted and a petition has gathered 3,000 names.",
+    "Join our WhatsApp community!",
+    "Sign up to our newsletter",
+    "© 2024 Example Media Ltd. All rights reserved.",
+    "More from Example News",
+    "About Us",
+    "Leave a comment",
+    "Jane Smith on 1 November 2023 at 10:58 pm",
+    "Reply",
+    "Share this article",
+    "Home › News › Local",
+    "By Jane Smith",
+    "Photo: Getty Images",
+    "Example News",
+    "",
+    "   ",
+])
+DOCS = st.one_of(
+    st.lists(LINES, max_size=25).map("\n".join),
+    st.lists(LINES, max_size=12).map("\n\n".join),
+    st.text(max_size=400),
+    st.lists(st.one_of(LINES, st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)),
+             max_size=15).map("\n".join),
+)
+
+
+@SETTINGS
+@given(DOCS)
+def test_cleaning_twice_is_cleaning_once(cleaner, text):
+    once = cleaner.clean(text).text
+    assert cleaner.clean(once).text == once
+
+
+@SETTINGS
+@given(DOCS)
+def test_output_is_input_blocks_in_input_order(cleaner, text):
+    result = cleaner.clean(text)
+    pos = 0
+    for block in segment(result.text):
+        found = text.find(block.text, pos)
+        assert found >= 0, block.text
+        pos = found + len(block.text)
+    assert result.text == "" or result.text.endswith("\n") and not result.text.endswith("\n\n")
+
+
+@SETTINGS
+@given(DOCS)
+def test_every_removal_is_explained_and_decisions_replay_to_the_output(cleaner, text):
+    result = cleaner.clean(text)
+    assert len(result.decisions) == len(segment(text))
+    for d in result.decisions:
+        assert d.kept or d.reasons, d
+        assert not d.trimmed or d.trims
+    assert replay(result) == result.text
+    if any(c.isalnum() for c in text):
+        assert result.text.strip()  # never emptied by default
