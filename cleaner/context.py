@@ -25,6 +25,10 @@ POSITION_BINS = ((0.1, "rel:0-10"), (0.25, "rel:10-25"), (0.75, "rel:25-75"), (0
 #: Share of the document's characters in prose blocks (upper bounds): the whole document's
 #: shape (a page's full text is mostly not prose; an extractor's output mostly is).
 DOC_BINS = ((0.3, "lo"), (0.6, "mid"), (0.85, "high"))
+#: Share of the document's blocks that are short (upper bounds): the document's regime. An
+#: extractor's output has few short lines (on the development set: 90% of pages under 0.35),
+#: a whole page's text has many (90% over 0.55), from menus, teasers and footers.
+SHORT_BINS = ((0.25, "few"), (0.5, "some"))
 
 _BULLET = regex.compile(r"^[-•*▪◦·]\s")
 _DASH = regex.compile(r"^[—–]\s?")
@@ -71,10 +75,13 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
     all_chars = max(1, sum(len(b.text) for b in blocks))
     doc_share = prose_chars / all_chars
     doc_feature = "doc.prose:" + next((name for bound, name in DOC_BINS if doc_share < bound), "hi")
+    short_share = sum(short) / max(1, n)
+    regime = "doc.short:" + next((name for bound, name in SHORT_BINS if short_share < bound), "many")
     out = []
     for i, b in enumerate(blocks):
         f = _shape_features(b.text, counts[i], prose[i])
         f[doc_feature] = 1.0
+        f[regime] = 1.0
         around = [prose[k] for k in range(max(0, i - WINDOW), min(n, i + WINDOW + 1)) if k != i]
         share = sum(around) / len(around) if around else 0.0
         f["ctx.prose:" + ("0" if share == 0 else "lo" if share <= 0.34 else "mid" if share <= 0.67 else "hi")] = 1.0
@@ -91,33 +98,39 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
 
 
 def sequence_features(feats: list[dict[str, float]], counts: Sequence[int]) -> None:
-    """In place: has a tail marker (a rule with effect `end`) or any rule been seen before
-    this block, and how much prose is still to come after it."""
-    seen_end = seen_rule = False
+    """In place: has a tail marker (a rule with effect `end`) or any rule been seen since the
+    first prose block (markers in a menu above the article do not count), and how much
+    prose is still to come after the block."""
+    seen_prose = seen_end = seen_rule = False
     for f in feats:
         if seen_end:
             f["seen.end"] = 1.0
         if seen_rule:
             f["seen.rule"] = 1.0
-        seen_end = seen_end or "rule.end" in f
-        seen_rule = seen_rule or any(k.startswith("rule:") for k in f)
+        if seen_prose:
+            seen_end = seen_end or "rule.end" in f
+            seen_rule = seen_rule or any(k.startswith("rule:") for k in f)
+        seen_prose = seen_prose or "shape:prose" in f
     ahead = 0
     for f in reversed(feats):
         f["ahead.prose:" + ("0" if ahead == 0 else "few" if ahead <= 2 else "many")] = 1.0
         ahead += 1 if "shape:prose" in f else 0
 
 
-#: Features that also get a copy tied to the document's shape (`len:1@lo`), so that the
-#: decoder can treat a full page and an extractor's output differently.
-CONJOINED = ("len:", "punct.", "ctx.", "rel:", "pos:", "stop:", "shape:", "seen.", "ahead.")
+#: Features that are not tied to the document's regime: the rules and the heuristics whose
+#: weights are set by hand (see benchmarks/fit.py), and the regime itself.
+UNCONJOINED = ("rule:", "rule.end", "h.repeat", "h.headline", "h.title", "h.echo", "doc.short:")
 
 
 def conjoin(features: dict[str, float]) -> None:
-    """Add `name@shape` copies of the shape-dependent features, in place."""
-    doc = next((k for k in features if k.startswith("doc.prose:")), None)
-    if doc is None:
+    """Add `name@regime` copies of the learned features, in place, so that the decoder can
+    treat a whole page's text (`@many` short lines) and an extractor's output (`@few`)
+    differently while sharing what holds for both."""
+    regime = next((k for k in features if k.startswith("doc.short:")), None)
+    if regime is None:
         return
-    tag = doc.split(":", 1)[1]
+    tag = regime.split(":", 1)[1]
     for name, value in list(features.items()):
-        if name.startswith(CONJOINED):
+        if not name.startswith(UNCONJOINED):
+            del features[name]
             features[f"{name}@{tag}"] = value

@@ -166,9 +166,10 @@ class Cleaner:
                     kept_spans[j] = new
                     decisions[j] = Decision(orig_blocks[j], State.BODY, True, first.signals[j],
                                             (), tuple(sorted(cuts)), ids, pass_no)
-            if not changed:
-                break
-            text, omap = assemble(original, orig_blocks, kept_spans)
+            new_text, new_map = assemble(original, orig_blocks, kept_spans)
+            if not changed and new_text == text:
+                break  # a fixpoint: cleaning the output again changes nothing
+            text, omap = new_text, new_map
         for b in orig_blocks:
             if b.index not in decisions:
                 decisions[b.index] = Decision(b, State.BODY, True, first.signals[b.index])

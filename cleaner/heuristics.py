@@ -50,7 +50,7 @@ LINKISH_MAX_WORDS = 15
 #: Share of capitalised words that makes a line title-case.
 TITLECASE_SHARE = 0.75
 #: A title has this many words, and is followed by prose of at least PROSE_MIN_WORDS words.
-TITLE_WORDS, PROSE_MIN_WORDS = (5, 30), 25
+TITLE_WORDS, PROSE_MIN_WORDS, CAPTION_MAX_WORDS = (5, 30), 25, 12
 _SMALL_WORDS = frozenset("a an and & of the in on at for to with by or de la van von".split())
 
 
@@ -131,18 +131,38 @@ def is_linkish(text: str) -> bool:
 
 
 def is_title(counts: Sequence[int], text: str, blocks: Sequence[Block], i: int) -> bool:
-    """A headline: TITLE_WORDS words without closing punctuation, right before a block of
-    prose of at least PROSE_MIN_WORDS words."""
+    """A headline: TITLE_WORDS words without closing punctuation, followed by a block of
+    prose of at least PROSE_MIN_WORDS words, either next or after one short block (a
+    caption or a byline)."""
     if not TITLE_WORDS[0] <= counts[i] <= TITLE_WORDS[1] or _END_PUNCT.search(text):
         return False
-    if i + 1 >= len(blocks) or counts[i + 1] < PROSE_MIN_WORDS:
+    for k in (i + 1, i + 2):
+        if k >= len(blocks):
+            return False
+        if counts[k] >= PROSE_MIN_WORDS and _END_PUNCT.search(blocks[k].text):
+            return True
+        if counts[k] > CAPTION_MAX_WORDS:
+            return False
+    return False
+
+
+def echoes(words: Sequence[str], norms: Sequence[str], i: int) -> bool:
+    """Every word of a short title-case line recurs in the block after it (or before it):
+    a caption naming who is in the picture, or a teaser repeating its story's words."""
+    content = [w for w in words if w not in _SMALL_WORDS]
+    if len(content) < 2:
         return False
-    return bool(_END_PUNCT.search(blocks[i + 1].text))
+    for k in (i + 1, i - 1):
+        if 0 <= k < len(norms) and norms[k] != norms[i]:
+            around = set(norms[k].split())
+            if len(around) > len(words) and all(w in around for w in words):
+                return True
+    return False
 
 
 def repeats(norms: Sequence[str], counts: Sequence[int]) -> dict[int, dict[str, float]]:
     """Repeated blocks: the first standalone copy of a repeated text is a headline
-    (`h.headline`); a later exact copy is `h.repeat`; a block made of another block and a
+    (`h.headline`); a later exact copy is `h.repeat` (`h.repeat-long` for a paragraph); a block made of another block and a
     prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`."""
     first: dict[str, int] = {}
     for i, n in enumerate(norms):
@@ -154,7 +174,8 @@ def repeats(norms: Sequence[str], counts: Sequence[int]) -> dict[int, dict[str, 
         if counts[i] < REPEAT_MIN_WORDS:
             continue
         if first[n] != i:
-            out.setdefault(i, {})["h.repeat"] = 1.0
+            long = counts[i] > HEADLINE_MAX_WORDS  # a repeated paragraph, not a title or label
+            out.setdefault(i, {})["h.repeat-long" if long else "h.repeat"] = 1.0
             contained.add(first[n])
             continue
         if counts[i] > HEADLINE_MAX_WORDS + 12:
@@ -218,6 +239,8 @@ def block_features(
             f["h.site-name"] = 1.0
         if "punct.end" not in f and is_titlecase(raw[i]):
             f["h.titlecase"] = 1.0
+            if counts[i] <= CAPTION_MAX_WORDS and echoes(words, norms, i):
+                f["h.echo"] = 1.0
         if counts[i] <= LINKISH_MAX_WORDS and is_linkish(b.text):
             f["h.linkish"] = 1.0
         if is_date_only(raw[i]):
