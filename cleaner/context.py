@@ -48,8 +48,7 @@ def _shape_features(text: str, n_words: int, prose: bool) -> dict[str, float]:
         f["shape:quote"] = 1.0
     if _NUMERIC.match(text):
         f["shape:numeric"] = 1.0
-    cased = [c for c in text if c.lower() != c.upper()]
-    if len(cased) >= 4 and all(c.isupper() for c in cased):
+    if text.isupper() and sum(1 for c in text if c.isalpha()) >= 4:
         f["shape:allcaps"] = 1.0
     if text[:1].islower():
         f["shape:starts-lower"] = 1.0

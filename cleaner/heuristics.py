@@ -51,6 +51,8 @@ LINKISH_MAX_WORDS = 15
 TITLECASE_SHARE = 0.75
 #: A title has this many words, and is followed by prose of at least PROSE_MIN_WORDS words.
 TITLE_WORDS, PROSE_MIN_WORDS, CAPTION_MAX_WORDS = (5, 30), 25, 12
+#: Words of a document looked at to guess its language.
+GUESS_WORDS = 1000
 _SMALL_WORDS = frozenset("a an and & of the in on at for to with by or de la van von".split())
 
 
@@ -80,7 +82,7 @@ class Stoplists:
     def guess(self, words: Sequence[str], default: str = "English") -> str:
         """The language whose stoplist covers most of `words`."""
         counts: dict[str, int] = {}
-        for w in words[:3000]:
+        for w in words[:GUESS_WORDS]:
             for lang in self.index.get(w, ()):
                 counts[lang] = counts.get(lang, 0) + 1
         if not counts:

@@ -12,6 +12,7 @@ import regex
 
 from cleaner.model import Problem, Signal
 from cleaner.packs import Rule
+from cleaner.prefilter import Prefilter
 
 _HAS_WORD = regex.compile(r"\w")
 
@@ -32,10 +33,12 @@ class RuleSet:
     def __init__(self, rules: Sequence[Rule], timeout: float):
         self.rules = tuple(rules)
         self.timeout = timeout
+        self.prefilter = Prefilter([r.pattern for r in self.rules])
 
     def signals(self, text: str, site: str | None, problems: list[Problem]) -> list[Signal]:
         out: list[Signal] = []
-        for rule in self.rules:
+        for k in self.prefilter.candidates(text):
+            rule = self.rules[k]
             if rule.sites and not site_matches(site, rule.sites):
                 continue
             try:

@@ -113,3 +113,23 @@ def test_cleaner_uses_only_selected_rules():
     assert "WhatsApp" not in Cleaner(Config()).clean(text).text
     only_legal = Cleaner(Config(select=("legal",)))
     assert all(r.category == "legal" for r in only_legal.rules)
+
+
+def test_the_prefilter_lets_every_match_example_through():
+    from cleaner.prefilter import Prefilter
+
+    pf = Prefilter([r.pattern for r in BUILTIN])
+    for k, rule in enumerate(BUILTIN):
+        for example in rule.match:
+            assert k in pf.candidates(example.strip()), (rule.id, example)
+
+
+def test_prefilter_literals_are_sound_on_tricky_patterns():
+    from cleaner.prefilter import Prefilter, literals
+
+    assert literals(r"(?i)\bjoin our (?:whatsapp|telegram) channel\b")
+    assert literals(r"\p{Lu}+") is None  # syntax only the regex package knows: always run
+    pf = Prefilter([r"(?i)^about(?: us)?[.:]?$", r"(?i)share this (?:article|story)$"])
+    assert pf.candidates("ABOUT US") == [0]
+    assert pf.candidates("Please SHARE THIS STORY") == [1]
+    assert pf.candidates("Council meets on Tuesday") == []
