@@ -9,6 +9,7 @@ position) describe every block and are cited the same way when they decided.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -82,9 +83,9 @@ class Stoplists:
     def guess(self, words: Sequence[str], default: str = "English") -> str:
         """The language whose stoplist covers most of `words`."""
         counts: dict[str, int] = {}
-        for w in words[:GUESS_WORDS]:
+        for w, n in Counter(words[:GUESS_WORDS]).items():
             for lang in self.index.get(w, ()):
-                counts[lang] = counts.get(lang, 0) + 1
+                counts[lang] = counts.get(lang, 0) + n
         if not counts:
             return default
         best = max(counts.values())

@@ -8,6 +8,7 @@ text documents become JSONL records with `id` and `text`).
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections import Counter, deque
@@ -141,7 +142,9 @@ def _jsonl_chunks(name: str, options: Options, fh: IO[bytes]) -> Iterator[JsonlC
 
 
 def _stdin_tasks(plan: Plan, fh) -> Iterator[tuple[Any, Path | None]]:
-    head = fh.peek(4096)[:4096] if hasattr(fh, "peek") else b""
+    if not hasattr(fh, "peek"):
+        fh = io.BufferedReader(fh)
+    head = fh.peek(4096)[:4096]
     kind = plan.kind or sniff_kind(head)
     target = None
     if plan.output is not None:
