@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 from typing import Iterable
 
 import click
 
 from cleaner import __version__
+from cleaner import configfile
 from cleaner.config import Config
 from cleaner.cli_rules import rules_group
 from cleaner.core import Cleaner
@@ -47,17 +49,46 @@ def selection_options(f):
         click.option("--language", default="auto", show_default=True,
                      help="Language of the documents (ISO code, for stopwords), or 'auto'."),
         click.option("--site", help="Publisher host or name of every document (enables site packs and the site-name heuristic)."),
+        click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Configuration file (default: the nearest cleaner.toml or pyproject.toml with [tool.cleaner])."),
     ]
     for option in reversed(options):
         f = option(f)
     return f
 
 
-def build_cleaner(select, ignore, rule_paths, no_builtin, language, site) -> Cleaner:
+#: Command-line parameter -> (Config field, how to turn the option's value into it).
+_CLI_FIELDS = {
+    "select": ("select", _split), "ignore": ("ignore", _split),
+    "rule_paths": ("rule_paths", lambda v: tuple(str(p) for p in v)),
+    "no_builtin": ("builtin_rules", lambda v: not v), "language": ("language", str),
+    "site": ("site", lambda v: v),
+}
+
+
+def resolve_config(ctx: click.Context) -> tuple[Config, dict[str, str]]:
+    """The effective Config: defaults, then the config file, then options given on the
+    command line; and where each set value came from."""
+    params = ctx.params
+    path = params.get("config_file") or configfile.find(Path.cwd())
+    fields: dict[str, object] = {}
+    sources: dict[str, str] = {}
     try:
-        config = Config(select=_split(select), ignore=_split(ignore),
-                        rule_paths=tuple(str(p) for p in rule_paths), builtin_rules=not no_builtin,
-                        language=language, site=site)
+        if path is not None:
+            for name, value in configfile.load(Path(path)).items():
+                fields[name], sources[name] = value, str(path)
+        for param, (name, convert) in _CLI_FIELDS.items():
+            source = ctx.get_parameter_source(param)
+            if param in params and source not in (None, click.core.ParameterSource.DEFAULT):
+                fields[name], sources[name] = convert(params[param]), "command line"
+        return Config(**fields), sources
+    except (configfile.ConfigFileError, ValueError) as exc:
+        raise SetupError(str(exc)) from None
+
+
+def build_cleaner(ctx: click.Context) -> Cleaner:
+    config, _ = resolve_config(ctx)
+    try:
         return Cleaner(config)
     except (PackError, SelectorError, WeightsError, ValueError) as exc:
         raise SetupError(str(exc)) from None
@@ -135,7 +166,7 @@ Examples:
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores). Output is the same for any -j.")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
-def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, kind,
+def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, config_file, kind,
         text_field, id_field, keep_original, html_comments, jobs, resume, quiet):
     """Clean text, HTML and JSONL files and folders.
 
@@ -151,7 +182,7 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         raise click.UsageError("--resume needs an output folder (-o DIR), not stdout.")
     if inputs.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be read only once.")
-    cleaner = build_cleaner(select, ignore, rule_paths, no_builtin, language, site)
+    cleaner = build_cleaner(click.get_current_context())
     options = Options(text_field=text_field, id_field=id_field or None, keep_original=keep_original,
                       html_comments=html_comments, report=report is not None)
     plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind)
@@ -175,7 +206,7 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @selection_options
 @click.option("--color/--no-color", default=None, help="Colour the table (default: on a terminal only).")
-def explain(file, select, ignore, rule_paths, no_builtin, language, site, color):
+def explain(file, select, ignore, rule_paths, no_builtin, language, site, config_file, color):
     """Show every block of FILE with its state (HEAD, BODY, INSERT, TAIL), whether it is
     kept, dropped or trimmed, and the rule ids or heuristics behind the decision.
 
@@ -185,7 +216,7 @@ def explain(file, select, ignore, rule_paths, no_builtin, language, site, color)
             INSERT a boilerplate island inside the article (promo box, "Read more")
             TAIL   after the article (footers, appeals, comments)
     """
-    cleaner = build_cleaner(select, ignore, rule_paths, no_builtin, language, site)
+    cleaner = build_cleaner(click.get_current_context())
     try:
         text, encoding = read_text(file, cleaner.config.max_bytes)
     except DocumentError as exc:
@@ -194,6 +225,22 @@ def explain(file, select, ignore, rule_paths, no_builtin, language, site, color)
     if encoding:
         click.echo(f"note: not UTF-8; decoded as {encoding}", err=True)
     click.echo(result.explain(color=True), color=color)
+
+
+@main.group("config")
+def config_group() -> None:
+    """Show the configuration cleaner would use here."""
+
+
+@config_group.command("show")
+@selection_options
+def config_show(**_):
+    """Print the effective configuration and where each value came from (default, a
+    config file, or the command line)."""
+    config, sources = resolve_config(click.get_current_context())
+    for field in fields(config):
+        value = getattr(config, field.name)
+        click.echo(f"{field.name:<15} = {value!r:<40} # {sources.get(field.name, 'default')}")
 
 
 main.add_command(rules_group)
