@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -14,6 +16,7 @@ import click
 from cleaner import __version__
 from cleaner import configfile
 from cleaner.config import Config
+from cleaner.cli_learn import GROUP_HELP, learn, learn_packs
 from cleaner.cli_rules import rules_group
 from cleaner.core import Cleaner
 from cleaner.decode import WeightsError
@@ -86,8 +89,10 @@ def resolve_config(ctx: click.Context) -> tuple[Config, dict[str, str]]:
         raise SetupError(str(exc)) from None
 
 
-def build_cleaner(ctx: click.Context) -> Cleaner:
+def build_cleaner(ctx: click.Context, extra_rules: tuple[str, ...] = ()) -> Cleaner:
     config, _ = resolve_config(ctx)
+    if extra_rules:
+        config = config.with_(rule_paths=config.rule_paths + extra_rules)
     try:
         return Cleaner(config)
     except (PackError, SelectorError, WeightsError, ValueError) as exc:
@@ -165,9 +170,15 @@ Examples:
 @click.option("--html-comments", is_flag=True, help="HTML: let trafilatura keep the comment section (cleaner then judges it).")
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores). Output is the same for any -j.")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete).")
+@click.option("--learn", "learn_first", is_flag=True,
+              help="First learn each site's boilerplate from INPUTS (as `cleaner learn` does), then clean with those packs too.")
+@click.option("--group-by", default="url", show_default=True, help=GROUP_HELP)
+@click.option("--min-docs", default=5, show_default=True, type=click.IntRange(2), help="With --learn: see `cleaner learn`.")
+@click.option("--min-share", default=0.2, show_default=True, type=click.FloatRange(0, 1), help="With --learn: see `cleaner learn`.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
 def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, config_file, kind,
-        text_field, id_field, keep_original, html_comments, jobs, resume, quiet):
+        text_field, id_field, keep_original, html_comments, jobs, resume, learn_first, group_by, min_docs,
+        min_share, quiet):
     """Clean text, HTML and JSONL files and folders.
 
     INPUTS are files, folders (searched recursively for .txt, .html, .htm and .jsonl, each
@@ -182,9 +193,18 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         raise click.UsageError("--resume needs an output folder (-o DIR), not stdout.")
     if inputs.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be read only once.")
-    cleaner = build_cleaner(click.get_current_context())
     options = Options(text_field=text_field, id_field=id_field or None, keep_original=keep_original,
-                      html_comments=html_comments, report=report is not None)
+                      html_comments=html_comments, report=report is not None, group_by=group_by)
+    extra: tuple[str, ...] = ()
+    if learn_first:
+        if STDIN in inputs:
+            raise click.UsageError("--learn reads the inputs twice, so it cannot read standard input.")
+        learned = Path(tempfile.mkdtemp(prefix="cleaner-learned-"))
+        lines, failures = learn_packs(tuple(inputs), learned, group_by, min_docs, min_share, options, Config().max_bytes)
+        if not quiet:
+            click.echo("learned: " + "\n         ".join(lines), err=True)
+        extra = (str(learned),)
+    cleaner = build_cleaner(click.get_current_context(), extra)
     plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind)
     progress = Progress(not quiet and sys.stderr.isatty())
     start = time.monotonic()
@@ -192,6 +212,9 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         stats = pipeline_run(cleaner.config, plan, _jobs(jobs), sys.stdout, report, progress, cleaner=cleaner)
     except (WorkerDied, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        for folder in extra:  # the packs --learn wrote for this run
+            shutil.rmtree(folder, ignore_errors=True)
     progress.done()
     if not quiet:
         for notice in stats.notices:
@@ -244,6 +267,7 @@ def config_show(**_):
 
 
 main.add_command(rules_group)
+main.add_command(learn)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

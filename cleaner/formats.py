@@ -36,6 +36,17 @@ class Options:
     keep_original: str | None = None
     html_comments: bool = False
     report: bool = False
+    group_by: str | None = None  # set meta["site"] as `cleaner learn` grouped (url, folder, field:NAME)
+
+
+def with_site(doc: Document, options: Options) -> Document:
+    """The document with its site set the way `cleaner learn` grouped documents."""
+    if not options.group_by or doc.meta.get("site"):
+        return doc
+    from cleaner.learn import site_key
+
+    site = site_key(doc, options.group_by)
+    return Document(doc.id, doc.text, {**doc.meta, "site": site}) if site else doc
 
 
 @dataclass
@@ -68,7 +79,7 @@ def extract_html(data: bytes | str, options: Options, url: str | None = None) ->
     if doc is None or not doc.text:
         return "", {}
     meta = {k: getattr(doc, k, None) for k in ("url", "title", "language")}
-    meta["site"] = getattr(doc, "sitename", None) or getattr(doc, "hostname", None)
+    meta["site"] = getattr(doc, "hostname", None) or getattr(doc, "sitename", None)
     return doc.text, {k: v for k, v in meta.items() if v}
 
 
@@ -88,7 +99,7 @@ def handle_file(cleaner, task: FileTask) -> Outcome:
     notes: list[str] = []
     try:
         data = task.data if task.data is not None else read_bytes(Path(task.path), task.max_bytes)
-        meta: dict[str, Any] = {"path": task.path}
+        meta: dict[str, Any] = {"path": task.path, "rel": task.key}
         if task.kind == "html":
             text, extracted = extract_html(data, task.options)
             meta.update(extracted)
@@ -100,7 +111,7 @@ def handle_file(cleaner, task: FileTask) -> Outcome:
                 notes.append(f"{task.path}: not UTF-8; decoded as {encoding}")
     except DocumentError as exc:
         return Outcome(key=task.key, error=str(exc))
-    result = cleaner.clean(Document(id=task.key, text=text, meta=meta))
+    result = cleaner.clean(with_site(Document(id=task.key, text=text, meta=meta), task.options))
     out = _outcome(task.key, result, task.options, len(data))
     out.notes[:0] = notes
     return out
@@ -157,7 +168,10 @@ def handle_jsonl(cleaner, chunk: JsonlChunk) -> list[Outcome]:
         key = str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else where
         meta = _record_meta(record, opts)
         meta["path"] = where
-        result = cleaner.clean(Document(id=key, text=text, meta=meta))
+        if opts.group_by and opts.group_by.startswith("field:"):
+            meta["record"] = record
+        result = cleaner.clean(with_site(Document(id=key, text=text, meta=meta), opts))
+        meta.pop("record", None)
         outcome = _outcome(key, result, opts, len(line))
         new = dict(record)
         new[opts.text_field] = result.text

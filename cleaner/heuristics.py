@@ -254,6 +254,9 @@ def block_features(
                 f["h.title"] = 1.0
         if i == last:
             f["pos:last"] = 1.0
+        if any(s.effect != "trim" for s in signals[i]):  # a rule outweighs looking like a title
+            f.pop("h.title", None)
+            f.pop("h.headline", None)
         for s in signals[i]:
             if s.effect == "trim":
                 continue

@@ -1,0 +1,110 @@
+"""`cleaner learn`: write one rule pack per site from the lines its documents share."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from cleaner.formats import Options, extract_html
+from cleaner.io import DocumentError, decode_bytes, find_inputs, kind_of_path, read_bytes, write_atomic
+from cleaner.learn import count_sites, pack_text
+from cleaner.model import Document
+
+GROUP_HELP = ("How documents are grouped into sites: url (the host of a JSONL record's url field or an "
+              "HTML page's URL), folder (the top-level folder under the input folder), or field:NAME "
+              "(a JSONL field).")
+
+
+def iter_documents(inputs: tuple[Path, ...], options: Options, max_bytes: int,
+                   failures: list[str]) -> Iterator[Document]:
+    """Documents with the metadata learning groups by: rel path, url, the JSONL record."""
+    for item in find_inputs(inputs, None):
+        kind = kind_of_path(item.path) or "text"
+        try:
+            data = read_bytes(item.path, max_bytes)
+        except DocumentError as exc:
+            failures.append(str(exc))
+            continue
+        rel = item.rel.as_posix()
+        if kind == "jsonl":
+            for n, line in enumerate(data.splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line.decode("utf-8"))
+                    text = record[options.text_field]
+                    if not isinstance(text, str):
+                        raise TypeError("text is not a string")
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                    failures.append(f"{item.path}:{n}: {type(exc).__name__}: {exc}; record skipped")
+                    continue
+                url = record.get(options.url_field)
+                yield Document(f"{rel}:{n}", text, {"rel": rel, "url": url, "record": record})
+        else:
+            try:
+                if kind == "html":
+                    text, meta = extract_html(data, options)
+                else:
+                    text, meta = decode_bytes(data, str(item.path))[0], {}
+            except DocumentError as exc:
+                failures.append(str(exc))
+                continue
+            yield Document(rel, text, {"rel": rel, **meta})
+
+
+def learn_packs(inputs: tuple[Path, ...], out: Path, group_by: str, min_docs: int, min_share: float,
+                options: Options, max_bytes: int) -> tuple[list[str], list[str]]:
+    """Count, then write `<out>/<site>.toml` for every site with templates. Returns the
+    summary lines and the failures."""
+    failures: list[str] = []
+    sites = count_sites(iter_documents(inputs, options, max_bytes, failures), group_by)
+    lines = []
+    for site in sorted(sites):
+        counts = sites[site]
+        templates = counts.templates(min_docs, min_share)
+        dup = f", {counts.duplicates} duplicates counted once" if counts.duplicates else ""
+        if counts.documents < min_docs:
+            lines.append(f"{site}: {counts.documents} documents{dup}, fewer than --min-docs {min_docs}: nothing learned")
+            continue
+        if not templates:
+            lines.append(f"{site}: {counts.documents} documents{dup}: no line recurs enough")
+            continue
+        name = "".join(c if c.isalnum() or c in "-." else "_" for c in site)
+        write_atomic(out / f"{name}.toml", pack_text(site, counts, templates))
+        lines.append(f"{site}: {counts.documents} documents{dup}: {len(templates)} template lines -> {out / name}.toml")
+    if not sites:
+        lines.append(f"no document could be grouped by {group_by}")
+    return lines, failures
+
+
+@click.command("learn")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the learned packs, one <site>.toml per site.")
+@click.option("--group-by", default="url", show_default=True, help=GROUP_HELP)
+@click.option("--min-docs", default=5, show_default=True, type=click.IntRange(2),
+              help="A line must recur in at least this many (distinct) documents of a site.")
+@click.option("--min-share", default=0.2, show_default=True, type=click.FloatRange(0, 1),
+              help="...and in at least this share of the site's documents.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
+def learn(inputs, output, group_by, min_docs, min_share, text_field):
+    """Learn each site's boilerplate from its own pages: the lines that recur across a
+    site's documents become a rule pack with `sites = [...]`. Use the packs with
+    `cleaner run --rules OUT/`, or learn and clean in one go with `cleaner run --learn`.
+
+    Lines are compared after folding case, digits, punctuation and spacing; syndicated
+    copies of one article count once. Every learned rule records its support, which
+    `cleaner rules explain` shows.
+    """
+    from cleaner.config import Config
+
+    lines, failures = learn_packs(inputs, output, group_by, min_docs, min_share,
+                                  Options(text_field=text_field), Config().max_bytes)
+    for line in lines:
+        click.echo(line, err=True)
+    for f in failures:
+        click.echo(f"failed: {f}", err=True)
+    raise SystemExit(1 if failures else 0)
