@@ -8,6 +8,7 @@ of the main process and its workers).
 Usage, from the repository root:
     python benchmarks/speed.py --mb 50 --jobs 1,2
     python benchmarks/speed.py --mb 500 --jobs 1,2          # the issue's corpus size (slow)
+    python benchmarks/speed.py --mb 50 --jobs 2 --engine dask
 """
 
 from __future__ import annotations
@@ -28,12 +29,19 @@ from pathlib import Path
 from cleaner import Cleaner, Config
 from cleaner.formats import Options
 from cleaner.pipeline import Plan, run
-src, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+src, out, jobs, engine = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 config = Config()
+mapper = client = None
+if engine == "dask":
+    from cleaner import dask as engine_dask
+    client = engine_dask.connect(None, jobs)
+    mapper = lambda handler, tasks: engine_dask.ordered_map(client, config, handler, tasks, 4 * jobs)
 t = time.perf_counter()
 with open("/dev/null", "w") as sink:
-    stats = run(config, Plan((src,), out, Options(), config.max_bytes), jobs, sink, None)
+    stats = run(config, Plan((src,), out, Options(), config.max_bytes), jobs, sink, None, mapper=mapper)
 dt = time.perf_counter() - t
+if client is not None:
+    engine_dask.close(client)
 me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(stats.documents, stats.bytes_in, dt, max(me, kids), len(stats.failures))
@@ -58,6 +66,8 @@ def main(argv=None) -> int:
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--mb", type=float, default=500.0, help="megabytes of text in the corpus")
     ap.add_argument("--jobs", default="1,2", help="comma-separated -j values to measure")
+    ap.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="dask: a LocalCluster with -j worker processes (start-up time not counted)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
@@ -67,7 +77,7 @@ def main(argv=None) -> int:
         base = None
         for jobs in map(int, args.jobs.split(",")):
             out = Path(tmp) / f"out{jobs}"
-            proc = subprocess.run([sys.executable, "-c", RUNNER, str(corpus), str(out), str(jobs)],
+            proc = subprocess.run([sys.executable, "-c", RUNNER, str(corpus), str(out), str(jobs), args.engine],
                                   capture_output=True, text=True)
             if proc.returncode != 0:
                 print(proc.stderr, file=sys.stderr)

@@ -175,10 +175,14 @@ Examples:
 @click.option("--group-by", default="url", show_default=True, help=GROUP_HELP)
 @click.option("--min-docs", default=5, show_default=True, type=click.IntRange(2), help="With --learn: see `cleaner learn`.")
 @click.option("--min-share", default=0.2, show_default=True, type=click.FloatRange(0, 1), help="With --learn: see `cleaner learn`.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool on this machine; dask: a Dask cluster (pip install 'cleaner[dask]').")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (tcp://host:8786); default: a LocalCluster with -j workers.")
+@click.option("--partitions", type=int, default=None, help="With --engine dask: tasks in flight at once (default: 4 per worker).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
 def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, config_file, kind,
         text_field, id_field, keep_original, html_comments, jobs, resume, learn_first, group_by, min_docs,
-        min_share, quiet):
+        min_share, engine, scheduler, partitions, quiet):
     """Clean text, HTML and JSONL files and folders.
 
     INPUTS are files, folders (searched recursively for .txt, .html, .htm and .jsonl, each
@@ -208,11 +212,28 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
     plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind)
     progress = Progress(not quiet and sys.stderr.isatty())
     start = time.monotonic()
+    client = mapper = None
+    if engine == "dask":
+        from cleaner import dask as dask_engine
+
+        try:
+            client = dask_engine.connect(scheduler, _jobs(jobs))
+        except ImportError as exc:
+            raise click.UsageError(str(exc)) from None
+        window = partitions or 4 * max(1, len(client.scheduler_info().get("workers", {})) or _jobs(jobs))
+
+        def on_dask(handler, tasks):
+            return dask_engine.ordered_map(client, cleaner.config, handler, tasks, window)
+
+        mapper = on_dask
     try:
-        stats = pipeline_run(cleaner.config, plan, _jobs(jobs), sys.stdout, report, progress, cleaner=cleaner)
+        stats = pipeline_run(cleaner.config, plan, _jobs(jobs), sys.stdout, report, progress,
+                             cleaner=cleaner, mapper=mapper)
     except (WorkerDied, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
+        if client is not None:
+            dask_engine.close(client)
         for folder in extra:  # the packs --learn wrote for this run
             shutil.rmtree(folder, ignore_errors=True)
     progress.done()

@@ -217,9 +217,10 @@ class Writer:
 
 
 def run(config: Config, plan: Plan, jobs: int, stdout: IO[str], report_path: Path | None,
-        progress: Callable[[RunStats], None] | None = None, cleaner=None) -> RunStats:
+        progress: Callable[[RunStats], None] | None = None, cleaner=None, mapper=None) -> RunStats:
     """Run the plan and return its counts. Failures of single documents are counted in the
-    stats; only a broken setup raises."""
+    stats; only a broken setup raises. `mapper(handler, tasks)` replaces the local process
+    pool (the Dask engine passes one)."""
     stats = RunStats()
     report = AtomicFile(report_path) if report_path else None
     single_text = plan.output is None and len(plan.inputs) == 1 and (
@@ -234,7 +235,8 @@ def run(config: Config, plan: Plan, jobs: int, stdout: IO[str], report_path: Pat
 
     ok = False
     try:
-        for outcomes in ordered_map(config, handle, feed(), jobs, cleaner=cleaner):
+        results = mapper(handle, feed()) if mapper else ordered_map(config, handle, feed(), jobs, cleaner=cleaner)
+        for outcomes in results:
             target = targets.popleft()
             if isinstance(outcomes, TaskFailed):
                 stats.failures.append(f"{target}: {outcomes}")
