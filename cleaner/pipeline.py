@@ -57,7 +57,7 @@ class RunStats:
 
     def summary(self, out: str | None, seconds: float) -> str:
         share = f" ({100 * self.chars_removed / self.chars_in:.1f}%)" if self.chars_in else ""
-        rate = f" in {seconds:.1f}s ({self.bytes_in / 1e6 / max(seconds, 1e-9):.1f} MB/s)" if seconds >= 0.05 else ""
+        rate = f" in {seconds:.1f}s ({self.bytes_in / 1e6 / max(seconds, 1e-9):.2f} MB/s)" if seconds >= 0.05 else ""
         text = (f"cleaned {self.documents} document{'s' * (self.documents != 1)}{rate}: removed "
                 f"{self.blocks_removed:,} of {self.blocks:,} blocks and {self.chars_removed:,} of "
                 f"{self.chars_in:,} characters{share}, trimmed {self.blocks_trimmed:,} blocks.")
