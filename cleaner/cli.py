@@ -14,7 +14,7 @@ from typing import Iterable
 import click
 
 from cleaner import __version__
-from cleaner import configfile
+from cleaner import configfile, remote
 from cleaner.config import Config
 from cleaner.cli_learn import GROUP_HELP, learn, learn_packs
 from cleaner.cli_rules import rules_group
@@ -113,14 +113,30 @@ def main() -> None:
     """
 
 
-def _check_output(inputs: tuple[Path, ...], output: str) -> Path | None:
+def _inputs(ctx, param, values):
+    """Local paths (which must exist), - for stdin, or fsspec URLs (checked when read)."""
+    out = []
+    for v in values:
+        if remote.is_url(v):
+            out.append(v)
+            continue
+        path = Path(v)
+        if v != "-" and not path.exists():
+            raise click.BadParameter(f"{v} does not exist", ctx=ctx, param=param)
+        out.append(path)
+    return tuple(out)
+
+
+def _check_output(inputs: tuple[Path, ...], output: str):
     if output == "-":
         return None
+    if remote.is_url(output):
+        return output
     out = Path(output)
     if out.exists() and not out.is_dir():
         raise click.UsageError(f"-o/--output must be a folder (or - for stdout), and {out} is a file.")
     for p in inputs:
-        if p != STDIN and p.resolve() == out.resolve():
+        if isinstance(p, Path) and p != STDIN and p.resolve() == out.resolve():
             raise click.UsageError(f"-o/--output {out} is an input; cleaner never writes over its input. Pick another folder.")
     return out
 
@@ -156,9 +172,9 @@ Examples:
   cleaner run crawl.jsonl.gz -o clean/ -j 8       JSONL in, JSONL out, 8 processes
   cat crawl.jsonl | cleaner run - -o - > out.jsonl
   cleaner run page.html -o -                      extract with trafilatura, clean, print""")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
-@click.option("-o", "--output", required=True, metavar="DIR|-",
-              help="Folder for the output (the input tree is mirrored under it), or - for stdout.")
+@click.argument("inputs", nargs=-1, required=True, callback=_inputs)
+@click.option("-o", "--output", required=True, metavar="DIR|URL|-",
+              help="Folder for the output (the input tree is mirrored under it), an fsspec URL (s3://bucket/out), or - for stdout.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write one JSON line per document with every removed block and why.")
 @selection_options
@@ -186,7 +202,8 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
     """Clean text, HTML and JSONL files and folders.
 
     INPUTS are files, folders (searched recursively for .txt, .html, .htm and .jsonl, each
-    optionally .gz; an output folder inside an input folder is skipped) or - for stdin.
+    optionally .gz; an output folder inside an input folder is skipped), fsspec URLs
+    (s3://, gs://, with their filesystem package installed) or - for stdin.
     Text keeps only the article: input lines in input order, nothing rewritten. HTML is
     extracted by trafilatura first. In JSONL the text field is replaced and every other
     field passes through. A summary goes to stderr.
@@ -240,7 +257,7 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
     if not quiet:
         for notice in stats.notices:
             click.echo(f"note: {notice}", err=True)
-        click.echo(stats.summary(f"{out}/" if out else None, time.monotonic() - start), err=True)
+        click.echo(stats.summary(f"{str(out).rstrip('/')}/" if out else None, time.monotonic() - start), err=True)
     elif stats.failures:
         click.echo("\n".join(stats.failures), err=True)
     sys.exit(1 if stats.failures else 0)

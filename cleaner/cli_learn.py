@@ -8,6 +8,7 @@ from typing import Iterator
 
 import click
 
+from cleaner import remote
 from cleaner.formats import Options, extract_html
 from cleaner.io import DocumentError, decode_bytes, find_inputs, kind_of_path, read_bytes, write_atomic
 from cleaner.learn import count_sites, pack_text
@@ -24,7 +25,7 @@ def iter_documents(inputs: tuple[Path, ...], options: Options, max_bytes: int,
     for item in find_inputs(inputs, None):
         kind = kind_of_path(item.path) or "text"
         try:
-            data = read_bytes(item.path, max_bytes)
+            data = remote.read_bytes(item.path, max_bytes) if remote.is_url(item.path) else read_bytes(item.path, max_bytes)
         except DocumentError as exc:
             failures.append(str(exc))
             continue

@@ -30,7 +30,7 @@ class InputFile:
 
 def kind_of_path(path: Path) -> str | None:
     """The input kind a file name says, or None: foo.txt, foo.html.gz, foo.jsonl.gz ..."""
-    name = path.name.lower()
+    name = Path(str(path)).name.lower()  # a Path, or the last part of a URL
     if name.endswith(".gz"):
         name = name[:-3]
     return SUFFIXES.get(Path(name).suffix)
@@ -48,6 +48,12 @@ def find_inputs(paths: Sequence[Path], out_dir: Path | None) -> Iterator[InputFi
     """Files named directly, and the input files under folders (recursively, sorted), skipping
     anything inside the output folder so that a rerun never reads its own output."""
     for root in paths:
+        if isinstance(root, str):  # an fsspec URL
+            from cleaner import remote
+
+            for url, rel in remote.find(root, lambda rel: kind_of_path(Path(rel)) is not None):
+                yield InputFile(url, Path(rel))  # type: ignore[arg-type]
+            continue
         if root.is_dir():
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
                 if out_dir is not None and _inside(path, out_dir):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
+from cleaner import remote
 from cleaner.config import Config
 from cleaner.formats import FileTask, JsonlChunk, Options, Outcome, handle_file, handle_jsonl, sniff_kind
 from cleaner.io import AtomicFile, find_inputs, kind_of_path, write_atomic
@@ -88,15 +89,22 @@ class Plan:
     kind: str | None = None  # forced input kind (--format), else by name / sniffing
 
 
-def _target(plan: Plan, rel: Path, kind: str) -> Path:
+def _target(plan: Plan, rel: Path, kind: str):
+    """Where one input's output goes: a Path, or a URL string when the output is one."""
     assert plan.output is not None
-    if kind == "jsonl":
-        return plan.output / rel
-    name = rel.name
-    if name.lower().endswith(".gz"):
-        name = name[:-3]
-    stem = Path(name).stem if kind_of_path(Path(name)) else name
-    return plan.output / rel.with_name(stem + ".txt")
+    if kind != "jsonl":
+        name = rel.name
+        if name.lower().endswith(".gz"):
+            name = name[:-3]
+        stem = Path(name).stem if kind_of_path(Path(name)) else name
+        rel = rel.with_name(stem + ".txt")
+    if remote.is_url(plan.output):
+        return str(plan.output).rstrip("/") + "/" + rel.as_posix()
+    return plan.output / rel
+
+
+def _exists(target) -> bool:
+    return remote.exists(target) if remote.is_url(target) else target.exists()
 
 
 def _stdin_reader():
@@ -111,18 +119,21 @@ def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_r
             continue
         kind = plan.kind or kind_of_path(item.path) or "text"
         target = _target(plan, item.rel, kind) if plan.output else None
-        if target is not None and plan.resume and target.exists():
+        if target is not None and plan.resume and _exists(target):
             stats.skipped += 1
             continue
         if kind == "jsonl":
             yield from ((chunk, target) for chunk in _jsonl_chunks(str(item.path), plan.options, _open_bytes(item.path)))
         else:
-            yield FileTask(str(item.path), item.rel.as_posix(), kind, plan.options, plan.max_bytes), target
+            data = remote.read_bytes(item.path, plan.max_bytes) if remote.is_url(item.path) else None
+            yield FileTask(str(item.path), item.rel.as_posix(), kind, plan.options, plan.max_bytes, data), target
 
 
-def _open_bytes(path: Path) -> IO[bytes]:
+def _open_bytes(path) -> IO[bytes]:
     import gzip
 
+    if remote.is_url(path):
+        return remote.open_read(path)
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
@@ -165,6 +176,10 @@ def handle(cleaner, task) -> list[Outcome]:
     return [handle_file(cleaner, task)]
 
 
+def _open_output(target):
+    return remote.RemoteFile(target) if remote.is_url(target) else AtomicFile(target)
+
+
 class Writer:
     """Writes outcomes where the plan says, in order, committing each file when complete."""
 
@@ -196,7 +211,7 @@ class Writer:
         if outcome.record is not None:
             if not self.open_jsonl or self.open_jsonl[0] != target:
                 self._finish_jsonl()
-                self.open_jsonl = (target, AtomicFile(target))
+                self.open_jsonl = (target, _open_output(target))
             self.open_jsonl[1].write(outcome.record + "\n")
             return
         self._finish_jsonl()
@@ -205,7 +220,12 @@ class Writer:
             stats.documents -= 1
             return
         self.seen[target] = outcome.key
-        write_atomic(target, outcome.text or "")
+        if remote.is_url(target):
+            out = remote.RemoteFile(target)
+            out.write(outcome.text or "")
+            out.commit()
+        else:
+            write_atomic(target, outcome.text or "")
 
     def close(self, ok: bool) -> None:
         if self.open_jsonl:
@@ -224,7 +244,7 @@ def run(config: Config, plan: Plan, jobs: int, stdout: IO[str], report_path: Pat
     stats = RunStats()
     report = AtomicFile(report_path) if report_path else None
     single_text = plan.output is None and len(plan.inputs) == 1 and (
-        plan.inputs[0] == STDIN or plan.inputs[0].is_file())
+        plan.inputs[0] == STDIN or remote.is_url(plan.inputs[0]) or plan.inputs[0].is_file())
     writer = Writer(plan, stdout, report, single_text)
     targets: deque[Path | None] = deque()
 

@@ -129,3 +129,23 @@ def test_without_dask_the_engine_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setattr(cleaner_dask, "connect", missing)
     res = CliRunner().invoke(main, ["run", str(SEEDS), "-o", str(tmp_path / "o"), "--engine", "dask"])
     assert res.exit_code == 2 and "pip install 'cleaner[dask]'" in res.output
+
+
+def test_fsspec_urls_in_and_out_match_the_local_run(tmp_path, client):
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    src = _corpus(tmp_path, 50)
+    fs.pipe("/bucket/in/corpus.jsonl", src.read_bytes())
+    for p in sorted(SEEDS.glob("*.txt")):
+        fs.pipe(f"/bucket/in/seeds/{p.name}", p.read_bytes())
+    runner = CliRunner()
+    local = runner.invoke(main, ["run", str(src), str(SEEDS), "-o", str(tmp_path / "local"), "-j", "1"])
+    res = runner.invoke(main, ["run", "memory://bucket/in", "-o", "memory://bucket/out", "--engine", "dask",
+                               "--scheduler", client.scheduler.address])
+    assert res.exit_code == local.exit_code == 1  # the one broken JSONL line
+    assert fs.cat("/bucket/out/corpus.jsonl") == (tmp_path / "local" / "corpus.jsonl").read_bytes()
+    for p in sorted(SEEDS.glob("*.txt")):
+        assert fs.cat(f"/bucket/out/seeds/{p.name}") == (GOLDEN / p.name).read_bytes()
+    again = runner.invoke(main, ["run", "memory://bucket/in", "-o", "memory://bucket/out", "--resume"])
+    assert "Skipped 4 inputs already done" in again.stderr
