@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -11,7 +12,7 @@ import click
 from cleaner import remote
 from cleaner.formats import Options, extract_html
 from cleaner.io import DocumentError, decode_bytes, find_inputs, kind_of_path, read_bytes, write_atomic
-from cleaner.learn import count_sites, pack_text
+from cleaner.learn import count_sites, count_sites_dask, pack_text
 from cleaner.model import Document
 
 GROUP_HELP = ("How documents are grouped into sites: url (the host of a JSONL record's url field or an "
@@ -57,11 +58,12 @@ def iter_documents(inputs: tuple[Path, ...], options: Options, max_bytes: int,
 
 
 def learn_packs(inputs: tuple[Path, ...], out: Path, group_by: str, min_docs: int, min_share: float,
-                options: Options, max_bytes: int) -> tuple[list[str], list[str]]:
-    """Count, then write `<out>/<site>.toml` for every site with templates. Returns the
-    summary lines and the failures."""
+                options: Options, max_bytes: int, client=None) -> tuple[list[str], list[str]]:
+    """Count (on a Dask cluster when `client` is given), then write `<out>/<site>.toml` for
+    every site with templates. Returns the summary lines and the failures."""
     failures: list[str] = []
-    sites = count_sites(iter_documents(inputs, options, max_bytes, failures), group_by)
+    docs = iter_documents(inputs, options, max_bytes, failures)
+    sites = count_sites_dask(client, docs, group_by) if client is not None else count_sites(docs, group_by)
     lines = []
     for site in sorted(sites):
         counts = sites[site]
@@ -91,7 +93,10 @@ def learn_packs(inputs: tuple[Path, ...], out: Path, group_by: str, min_docs: in
 @click.option("--min-share", default=0.2, show_default=True, type=click.FloatRange(0, 1),
               help="...and in at least this share of the site's documents.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
-def learn(inputs, output, group_by, min_docs, min_share, text_field):
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: count on a Dask cluster (map per chunk of documents, reduce per site).")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler; default: a LocalCluster.")
+def learn(inputs, output, group_by, min_docs, min_share, text_field, engine, scheduler):
     """Learn each site's boilerplate from its own pages: the lines that recur across a
     site's documents become a rule pack with `sites = [...]`. Use the packs with
     `cleaner run --rules OUT/`, or learn and clean in one go with `cleaner run --learn`.
@@ -102,8 +107,20 @@ def learn(inputs, output, group_by, min_docs, min_share, text_field):
     """
     from cleaner.config import Config
 
-    lines, failures = learn_packs(inputs, output, group_by, min_docs, min_share,
-                                  Options(text_field=text_field), Config().max_bytes)
+    client = None
+    if engine == "dask":
+        from cleaner import dask as dask_engine
+
+        try:
+            client = dask_engine.connect(scheduler, os.cpu_count() or 1)
+        except ImportError as exc:
+            raise click.UsageError(str(exc)) from None
+    try:
+        lines, failures = learn_packs(inputs, output, group_by, min_docs, min_share,
+                                      Options(text_field=text_field), Config().max_bytes, client)
+    finally:
+        if client is not None:
+            dask_engine.close(client)
     for line in lines:
         click.echo(line, err=True)
     for f in failures:

@@ -88,6 +88,27 @@ class SiteCounts:
                 del self.counts[h]
                 self.examples.pop(h, None)
 
+    def merge(self, other: "SiteCounts") -> None:
+        """Add another partition's counts (the reduce step of a distributed count). A copy
+        of an article whose original was counted in another partition is found by its
+        signature here, but its lines were already counted there: such pairs count twice."""
+        self.documents += other.documents
+        self.duplicates += other.duplicates + len(self.signatures & other.signatures)
+        self.signatures |= other.signatures
+        for h, (c, err) in other.counts.items():
+            entry = self.counts.setdefault(h, [0, 0])
+            entry[0] += c
+            entry[1] += err
+        for h, text in other.examples.items():
+            self.examples.setdefault(h, text)
+        for h, (c, _) in self.counts.items():
+            if c >= 2 and h not in self.examples and h in other.examples:
+                self.examples[h] = other.examples[h]
+        bucket = int(self.documents * EPSILON)
+        for h in [h for h, (c, err) in self.counts.items() if c + err <= bucket]:
+            del self.counts[h]
+            self.examples.pop(h, None)
+
     def templates(self, min_docs: int, min_share: float) -> list[tuple[str, int]]:
         """(example line, documents) of the lines that recur enough, most frequent first."""
         out = [(self.examples[h], c) for h, (c, _) in self.counts.items()
@@ -111,6 +132,38 @@ def site_key(doc: Document, group_by: str) -> str | None:
         value = doc.meta.get("record", {}).get(group_by[6:])
         return str(value) if value not in (None, "") else None
     raise ValueError(f"--group-by must be url, folder or field:NAME, not {group_by!r}")
+
+
+def count_chunk(docs: list[tuple[str, str]]) -> dict[str, SiteCounts]:
+    """The map step: counts of (site, text) pairs."""
+    sites: dict[str, SiteCounts] = {}
+    for site, text in docs:
+        sites.setdefault(site, SiteCounts()).add(text.splitlines())
+    return sites
+
+
+def count_sites_dask(client, docs: Iterable[Document], group_by: str, chunk: int = 500) -> dict[str, SiteCounts]:
+    """A distributed count: chunks of documents counted on the workers, merged here per
+    site in input order (so the result does not depend on which worker finished first)."""
+    futures = []
+    batch: list[tuple[str, str]] = []
+    for doc in docs:
+        key = site_key(doc, group_by)
+        if key is not None:
+            batch.append((key, doc.text))
+        if len(batch) >= chunk:
+            futures.append(client.submit(count_chunk, batch, pure=False, retries=3))
+            batch = []
+    if batch:
+        futures.append(client.submit(count_chunk, batch, pure=False, retries=3))
+    sites: dict[str, SiteCounts] = {}
+    for future in futures:
+        for key, counts in future.result().items():
+            if key in sites:
+                sites[key].merge(counts)
+            else:
+                sites[key] = counts
+    return sites
 
 
 def count_sites(docs: Iterable[Document], group_by: str) -> dict[str, SiteCounts]:

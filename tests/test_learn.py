@@ -138,3 +138,49 @@ def test_group_by_folder_for_text_trees(tmp_path, group_by):
                                     "--group-by", "folder"])
     assert res.exit_code == 0, res.output
     assert "Thanks for reading" not in (clean / "alpha" / "0.txt").read_text()
+
+
+def test_learning_on_dask_finds_the_same_templates(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    src, _, _ = build_corpus(tmp_path)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, host="127.0.0.1")
+    try:
+        local, remote = tmp_path / "local", tmp_path / "dask"
+        assert CliRunner().invoke(main, ["learn", str(src), "-o", str(local)]).exit_code == 0
+        res = CliRunner().invoke(main, ["learn", str(src), "-o", str(remote), "--engine", "dask",
+                                        "--scheduler", cluster.scheduler_address])
+        assert res.exit_code == 0, res.output
+        # and with many small partitions, counted on both workers
+        from cleaner.cli_learn import iter_documents
+        from cleaner.formats import Options
+        from cleaner.learn import count_sites, count_sites_dask
+
+        with distributed.Client(cluster) as client:
+            docs = list(iter_documents((src,), Options(), 10**8, []))
+            split = count_sites_dask(client, docs, "url", chunk=17)
+        whole = count_sites(docs, "url")
+        for site in SITES:
+            # the same lines; a copy whose original sat in another partition counts twice
+            assert sorted(t for t, _ in split[site].templates(5, 0.2)) == sorted(t for t, _ in whole[site].templates(5, 0.2))
+            assert 0 <= split[site].documents - whole[site].documents <= whole[site].duplicates
+    finally:
+        cluster.close()
+    for site in SITES:
+        a, b = load_pack(local / f"{site}.toml"), load_pack(remote / f"{site}.toml")
+        assert [(r.id, r.pattern) for r in a] == [(r.id, r.pattern) for r in b]
+
+
+def test_merging_partition_counts_equals_counting_at_once():
+    rng = random.Random(5)
+    docs = [["Footer of the site that is always here", *article(rng, 3)] for _ in range(400)]
+    whole, left, right = SiteCounts(), SiteCounts(), SiteCounts()
+    for d in docs:
+        whole.add(d)
+    for d in docs[:150]:
+        left.add(d)
+    for d in docs[150:]:
+        right.add(d)
+    left.merge(right)
+    assert left.documents == whole.documents == 400
+    assert left.templates(5, 0.2) == whole.templates(5, 0.2)
