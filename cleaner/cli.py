@@ -71,7 +71,8 @@ _CLI_FIELDS = {
 
 def resolve_config(ctx: click.Context) -> tuple[Config, dict[str, str]]:
     """The effective Config: defaults, then the config file, then options given on the
-    command line; and where each set value came from."""
+    command line; and where each set value came from (with the file's storage_options
+    under that name, for URLs)."""
     params = ctx.params
     path = params.get("config_file") or configfile.find(Path.cwd())
     fields: dict[str, object] = {}
@@ -80,11 +81,14 @@ def resolve_config(ctx: click.Context) -> tuple[Config, dict[str, str]]:
         if path is not None:
             for name, value in configfile.load(Path(path)).items():
                 fields[name], sources[name] = value, str(path)
+        storage = fields.pop("storage_options", None)
         for param, (name, convert) in _CLI_FIELDS.items():
             source = ctx.get_parameter_source(param)
             if param in params and source not in (None, click.core.ParameterSource.DEFAULT):
                 fields[name], sources[name] = convert(params[param]), "command line"
-        return Config(**fields), sources
+        config = Config(**fields)
+        ctx.meta["cleaner.storage_options"] = storage or {}
+        return config, sources
     except (configfile.ConfigFileError, ValueError) as exc:
         raise SetupError(str(exc)) from None
 
@@ -226,7 +230,8 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
             click.echo("learned: " + "\n         ".join(lines), err=True)
         extra = (str(learned),)
     cleaner = build_cleaner(click.get_current_context(), extra)
-    plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind)
+    storage = click.get_current_context().meta.get("cleaner.storage_options", {})
+    plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind, tuple(storage.items()))
     progress = Progress(not quiet and sys.stderr.isatty())
     start = time.monotonic()
     client = mapper = None
@@ -302,6 +307,9 @@ def config_show(**_):
     for field in fields(config):
         value = getattr(config, field.name)
         click.echo(f"{field.name:<15} = {value!r:<40} # {sources.get(field.name, 'default')}")
+    storage = click.get_current_context().meta.get("cleaner.storage_options")
+    if storage:
+        click.echo(f"{'storage_options':<15} = {sorted(storage)!r:<40} # {sources['storage_options']} (values not shown)")
 
 
 main.add_command(rules_group)

@@ -10,6 +10,7 @@ current folder upwards, or named with --config. Command-line options override th
     builtin = true
     match_timeout = 1.0
     keep_nonempty = true
+    storage_options = { anon = false }   # fsspec options for s3:// and other URLs
 """
 
 from __future__ import annotations
@@ -65,8 +66,13 @@ def load(path: Path) -> dict[str, Any]:
         data = data.get("tool", {}).get("cleaner", {})
     out: dict[str, Any] = {}
     for key, value in data.items():
+        if key == "storage_options":
+            if not isinstance(value, dict):
+                raise ConfigFileError(f"{path}: 'storage_options' must be a table")
+            out[key] = value
+            continue
         if key not in KEYS:
-            raise ConfigFileError(f"{path}: unknown setting '{key}' (known: {', '.join(KEYS)})")
+            raise ConfigFileError(f"{path}: unknown setting '{key}' (known: {', '.join(KEYS)}, storage_options)")
         field, kind = KEYS[key]
         if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
             raise ConfigFileError(f"{path}: '{key}' has the wrong type ({type(value).__name__})")

@@ -44,14 +44,14 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def find_inputs(paths: Sequence[Path], out_dir: Path | None) -> Iterator[InputFile]:
+def find_inputs(paths: Sequence[Path], out_dir: Path | None, storage_options: dict | None = None) -> Iterator[InputFile]:
     """Files named directly, and the input files under folders (recursively, sorted), skipping
     anything inside the output folder so that a rerun never reads its own output."""
     for root in paths:
         if isinstance(root, str):  # an fsspec URL
             from cleaner import remote
 
-            for url, rel in remote.find(root, lambda rel: kind_of_path(Path(rel)) is not None):
+            for url, rel in remote.find(root, lambda rel: kind_of_path(Path(rel)) is not None, storage_options):
                 yield InputFile(url, Path(rel))  # type: ignore[arg-type]
             continue
         if root.is_dir():

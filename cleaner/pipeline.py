@@ -87,6 +87,11 @@ class Plan:
     max_bytes: int
     resume: bool = False
     kind: str | None = None  # forced input kind (--format), else by name / sniffing
+    storage_options: tuple[tuple[str, Any], ...] = ()  # fsspec options for URLs
+
+    @property
+    def so(self) -> dict:
+        return dict(self.storage_options)
 
 
 def _target(plan: Plan, rel: Path, kind: str):
@@ -103,8 +108,8 @@ def _target(plan: Plan, rel: Path, kind: str):
     return plan.output / rel
 
 
-def _exists(target) -> bool:
-    return remote.exists(target) if remote.is_url(target) else target.exists()
+def _exists(target, options: dict) -> bool:
+    return remote.exists(target, options) if remote.is_url(target) else target.exists()
 
 
 def _stdin_reader():
@@ -113,27 +118,27 @@ def _stdin_reader():
 
 def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_reader) -> Iterator[tuple[Any, Path | None]]:
     """(task, target) pairs in input order; target is None for stdout."""
-    for item in find_inputs([p for p in plan.inputs], plan.output):
+    for item in find_inputs(list(plan.inputs), plan.output, plan.so):
         if item.path == STDIN:
             yield from _stdin_tasks(plan, stdin())
             continue
         kind = plan.kind or kind_of_path(item.path) or "text"
         target = _target(plan, item.rel, kind) if plan.output else None
-        if target is not None and plan.resume and _exists(target):
+        if target is not None and plan.resume and _exists(target, plan.so):
             stats.skipped += 1
             continue
         if kind == "jsonl":
-            yield from ((chunk, target) for chunk in _jsonl_chunks(str(item.path), plan.options, _open_bytes(item.path)))
+            yield from ((chunk, target) for chunk in _jsonl_chunks(str(item.path), plan.options, _open_bytes(item.path, plan.so)))
         else:
-            data = remote.read_bytes(item.path, plan.max_bytes) if remote.is_url(item.path) else None
+            data = remote.read_bytes(item.path, plan.max_bytes, plan.so) if remote.is_url(item.path) else None
             yield FileTask(str(item.path), item.rel.as_posix(), kind, plan.options, plan.max_bytes, data), target
 
 
-def _open_bytes(path) -> IO[bytes]:
+def _open_bytes(path, options: dict | None = None) -> IO[bytes]:
     import gzip
 
     if remote.is_url(path):
-        return remote.open_read(path)
+        return remote.open_read(path, options)
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
@@ -176,8 +181,8 @@ def handle(cleaner, task) -> list[Outcome]:
     return [handle_file(cleaner, task)]
 
 
-def _open_output(target):
-    return remote.RemoteFile(target) if remote.is_url(target) else AtomicFile(target)
+def _open_output(target, options: dict):
+    return remote.RemoteFile(target, options) if remote.is_url(target) else AtomicFile(target)
 
 
 class Writer:
@@ -211,7 +216,7 @@ class Writer:
         if outcome.record is not None:
             if not self.open_jsonl or self.open_jsonl[0] != target:
                 self._finish_jsonl()
-                self.open_jsonl = (target, _open_output(target))
+                self.open_jsonl = (target, _open_output(target, self.plan.so))
             self.open_jsonl[1].write(outcome.record + "\n")
             return
         self._finish_jsonl()
@@ -221,7 +226,7 @@ class Writer:
             return
         self.seen[target] = outcome.key
         if remote.is_url(target):
-            out = remote.RemoteFile(target)
+            out = remote.RemoteFile(target, self.plan.so)
             out.write(outcome.text or "")
             out.commit()
         else:

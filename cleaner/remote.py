@@ -3,7 +3,8 @@
 The process that runs `cleaner run` reads and writes them; workers only see tasks. Object
 stores have no rename, so a remote output file is written directly and removed again when
 the run fails while writing it. Needs fsspec (installed with `cleaner[dask]`) and the
-filesystem's own package (s3fs, gcsfs) for the protocol.
+filesystem's own package (s3fs, gcsfs) for the protocol. `options` are fsspec's
+storage_options (credentials, endpoint), from `storage_options` in the config file.
 """
 
 from __future__ import annotations
@@ -15,18 +16,18 @@ def is_url(value: object) -> bool:
     return isinstance(value, str) and "://" in value
 
 
-def _fs(url: str):
+def _fs(url: str, options: dict | None = None):
     try:
         import fsspec
     except ImportError:
         raise ValueError(f"{url}: URLs need fsspec: pip install 'cleaner[dask]'") from None
-    return fsspec.core.url_to_fs(url)
+    return fsspec.core.url_to_fs(url, **(options or {}))
 
 
-def find(url: str, wanted: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+def find(url: str, wanted: Callable[[str], bool], options: dict | None = None) -> Iterator[tuple[str, str]]:
     """(url of each file, its path relative to `url`), sorted; in a folder only the files
     `wanted` accepts; `url` may also be a single file."""
-    fs, root = _fs(url)
+    fs, root = _fs(url, options)
     protocol = url.split("://", 1)[0]
     if fs.isdir(root):
         for path in sorted(fs.find(root)):
@@ -40,13 +41,13 @@ def find(url: str, wanted: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
         raise ValueError(f"{url}: no such file or folder")
 
 
-def exists(url: str) -> bool:
-    fs, path = _fs(url)
+def exists(url: str, options: dict | None = None) -> bool:
+    fs, path = _fs(url, options)
     return fs.exists(path)
 
 
-def open_read(url: str) -> IO[bytes]:
-    fs, path = _fs(url)
+def open_read(url: str, options: dict | None = None) -> IO[bytes]:
+    fs, path = _fs(url, options)
     fh = fs.open(path, "rb")
     if path.endswith(".gz"):
         import gzip
@@ -55,8 +56,8 @@ def open_read(url: str) -> IO[bytes]:
     return fh
 
 
-def read_bytes(url: str, max_bytes: int) -> bytes:
-    with open_read(url) as fh:
+def read_bytes(url: str, max_bytes: int, options: dict | None = None) -> bytes:
+    with open_read(url, options) as fh:
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:
         from cleaner.io import DocumentError
@@ -69,11 +70,11 @@ class RemoteFile:
     """A text file written to a URL (gzip-compressed when its name ends in .gz); `abort()`
     removes what was written."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, options: dict | None = None):
         import io
 
         self.url = url
-        self.fs, self.path = _fs(url)
+        self.fs, self.path = _fs(url, options)
         self.raw = self.fs.open(self.path, "wb")
         if url.endswith(".gz"):
             import gzip

@@ -131,8 +131,13 @@ def test_without_dask_the_engine_says_how_to_install_it(monkeypatch, tmp_path):
     assert res.exit_code == 2 and "pip install 'cleaner[dask]'" in res.output
 
 
-def test_fsspec_urls_in_and_out_match_the_local_run(tmp_path, client):
+def test_fsspec_urls_in_and_out_match_the_local_run(tmp_path, client, monkeypatch):
     import fsspec
+
+    monkeypatch.chdir(tmp_path)  # a config file with storage options for the URLs
+    (tmp_path / "cleaner.toml").write_text("[storage_options]\nskip_instance_cache = true\n")
+    shown = CliRunner().invoke(main, ["config", "show"])
+    assert "storage_options" in shown.stdout and "skip_instance_cache" in shown.stdout
 
     fs = fsspec.filesystem("memory")
     src = _corpus(tmp_path, 50)
