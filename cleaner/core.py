@@ -145,16 +145,17 @@ class Cleaner:
                 cut = apply_trims(block.text, current.signals[i])
                 if cut is None:
                     continue
-                changed = True
                 (ks, ke), trim_ids = cut
                 if ks == ke and self.config.keep_nonempty and current.states.count(State.BODY) == 1:
                     continue  # trimming the only kept block to nothing would empty the document
                 if ks == ke:  # trimmed to nothing: the block goes
+                    changed = True
                     for j in owners:
                         decisions[j] = self._decision(orig_blocks[j], state, current, i, trim_ids, pass_no)
                         del kept_spans[j]
                     continue
-                if len(owners) == 1:
+                if len(owners) == 1:  # (a block spanning several original ones is not trimmed)
+                    changed = True
                     j = owners[0]
                     new = (omap(block.start + ks), omap(block.start + ke - 1) + 1)
                     prev = decisions.get(j)
