@@ -53,7 +53,8 @@ def _non_word(op, av) -> bool:
     if op is C.LITERAL:
         return not chr(av).isalnum()
     if op is C.IN:
-        return all(o is C.LITERAL and not chr(a).isalnum() for o, a in av)
+        return all(o is C.LITERAL and not chr(a).isalnum()
+                   or o is C.CATEGORY and a in (C.CATEGORY_SPACE, C.CATEGORY_NOT_WORD) for o, a in av)
     return False
 
 
@@ -99,7 +100,9 @@ def _seq(items, left: bool = False, right: bool = False) -> tuple[str, ...] | No
     def flush(last: int):
         if run and _bounded(items, last, 1, right):
             run.append(BOUND)
-        if len(run) - run.count(BOUND) >= MIN_LITERAL:
+        chars = len(run) - run.count(BOUND)
+        whole_word = run[:1] == [BOUND] and run[-1:] == [BOUND] and chars > 0
+        if chars >= MIN_LITERAL or whole_word:  # a whole word is found by look-up, any length
             cands.append(("".join(run),))
         run.clear()
 
@@ -151,6 +154,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 def key_word(literal: str) -> str | None:
     """A whole word inside the literal (bounded by other characters of the literal on both
     sides): any text containing the literal has it as a token. The longest one, or None."""
+    if BOUND + BOUND in literal:  # an empty run between two boundaries
+        return None
     best = None
     for m in _WORD.finditer(literal):
         if m.start() > 0 and m.end() < len(literal):
