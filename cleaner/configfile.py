@@ -15,14 +15,11 @@ current folder upwards, or named with --config. Command-line options override th
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, Mapping
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from cleaner.tomlfile import read_toml
+
 
 #: Keys a config file may set -> (Config field, type).
 KEYS: Mapping[str, tuple[str, type | tuple[type, ...]]] = {
@@ -47,21 +44,16 @@ def find(start: Path) -> Path | None:
         project = folder / "pyproject.toml"
         if project.is_file():
             try:
-                if "cleaner" in tomllib.loads(project.read_text(encoding="utf-8")).get("tool", {}):
+                if "cleaner" in read_toml(project, ValueError).get("tool", {}):
                     return project
-            except (OSError, tomllib.TOMLDecodeError):
+            except ValueError:
                 continue
     return None
 
 
 def load(path: Path) -> dict[str, Any]:
     """Config fields set by one file (paths made absolute), validated."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigFileError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigFileError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, ConfigFileError)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("cleaner", {})
     out: dict[str, Any] = {}

@@ -8,17 +8,13 @@ features; all numbers live in one data file, ``cleaner/weights.toml``.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from cleaner.tomlfile import read_toml
 from cleaner.model import STATES, State
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 ALLOWED = {
     State.HEAD: (State.HEAD, State.BODY),
@@ -54,10 +50,7 @@ class Weights:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Weights":
         path = Path(path) if path else WEIGHTS_FILE
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise WeightsError(f"{path}: cannot read weights: {exc}") from None
+        data = read_toml(path, WeightsError)
         return cls.from_dict(data, str(path))
 
     @classmethod

@@ -6,7 +6,6 @@ README.md). Any problem stops loading with ``file:rule-id: what is wrong``.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -14,10 +13,7 @@ from typing import Any, Iterable
 
 import regex
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from cleaner.tomlfile import read_toml
 
 #: Category -> rule id prefix. A rule's id is this prefix and three or more digits.
 CATEGORIES = MappingProxyType({
@@ -174,12 +170,7 @@ def _anchored(pattern: str) -> bool:
 def load_pack(path: str | Path, check_examples: bool = True) -> list[Rule]:
     """Load and validate one pack file."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, PackError)
     unknown = set(data) - {"pack", "rule"}
     if unknown:
         raise PackError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown))}")
