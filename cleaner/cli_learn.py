@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Iterator
 
 import click
 
-from cleaner import remote
-from cleaner.formats import Options, extract_html
-from cleaner.io import DocumentError, decode_bytes, find_inputs, kind_of_path, read_bytes, write_atomic
+from cleaner.formats import Options, extract_html, parse_record
+from cleaner.io import DocumentError, decode_bytes, find_inputs, kind_of_path, open_binary, read_bytes, write_atomic
 from cleaner.learn import count_sites, count_sites_dask, pack_text
 from cleaner.model import Document
 
@@ -25,36 +23,33 @@ def iter_documents(inputs: tuple[Path, ...], options: Options, max_bytes: int,
     """Documents with the metadata learning groups by: rel path, url, the JSONL record."""
     for item in find_inputs(inputs, None):
         kind = kind_of_path(item.path) or "text"
+        rel = item.rel.as_posix()
+        if kind == "jsonl":  # streamed: a corpus file may be far larger than max_bytes
+            try:
+                with open_binary(item.path) as fh:
+                    for n, line in enumerate(fh, start=1):
+                        if not line.strip():
+                            continue
+                        try:
+                            record, text = parse_record(line, f"{item.path}:{n}", options)
+                        except DocumentError as exc:
+                            failures.append(str(exc))
+                            continue
+                        url = record.get(options.url_field)
+                        yield Document(f"{rel}:{n}", text, {"rel": rel, "url": url, "record": record})
+            except (OSError, EOFError) as exc:
+                failures.append(f"{item.path}: cannot read: {exc}")
+            continue
         try:
-            data = remote.read_bytes(item.path, max_bytes) if remote.is_url(item.path) else read_bytes(item.path, max_bytes)
+            data = read_bytes(item.path, max_bytes)
+            if kind == "html":
+                text, meta = extract_html(data, options)
+            else:
+                text, meta = decode_bytes(data, str(item.path))[0], {}
         except DocumentError as exc:
             failures.append(str(exc))
             continue
-        rel = item.rel.as_posix()
-        if kind == "jsonl":
-            for n, line in enumerate(data.splitlines(), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line.decode("utf-8"))
-                    text = record[options.text_field]
-                    if not isinstance(text, str):
-                        raise TypeError("text is not a string")
-                except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                    failures.append(f"{item.path}:{n}: {type(exc).__name__}: {exc}; record skipped")
-                    continue
-                url = record.get(options.url_field)
-                yield Document(f"{rel}:{n}", text, {"rel": rel, "url": url, "record": record})
-        else:
-            try:
-                if kind == "html":
-                    text, meta = extract_html(data, options)
-                else:
-                    text, meta = decode_bytes(data, str(item.path))[0], {}
-            except DocumentError as exc:
-                failures.append(str(exc))
-                continue
-            yield Document(rel, text, {"rel": rel, **meta})
+        yield Document(rel, text, {"rel": rel, **meta})
 
 
 def learn_packs(inputs: tuple[Path, ...], out: Path, group_by: str, min_docs: int, min_share: float,

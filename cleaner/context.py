@@ -36,7 +36,7 @@ _QUOTE = regex.compile(r"^[\"“”«„‘’']")
 _NUMERIC = regex.compile(r"^[\d\W_]+$")
 
 
-def _shape_features(text: str, n_words: int, prose: bool) -> dict[str, float]:
+def _shape_features(text: str, prose: bool) -> dict[str, float]:
     f: dict[str, float] = {}
     if prose:
         f["shape:prose"] = 1.0
@@ -78,7 +78,7 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
     regime = "doc.short:" + next((name for bound, name in SHORT_BINS if short_share < bound), "many")
     out = []
     for i, b in enumerate(blocks):
-        f = _shape_features(b.text, counts[i], prose[i])
+        f = _shape_features(b.text, prose[i])
         f[doc_feature] = 1.0
         f[regime] = 1.0
         around = [prose[k] for k in range(max(0, i - WINDOW), min(n, i + WINDOW + 1)) if k != i]
@@ -96,7 +96,7 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
     return out
 
 
-def sequence_features(feats: list[dict[str, float]], counts: Sequence[int]) -> None:
+def sequence_features(feats: list[dict[str, float]]) -> None:
     """In place: has a tail marker (a rule with effect `end`) or any rule been seen since the
     first prose block (markers in a menu above the article do not count), and how much
     prose is still to come after the block."""
@@ -116,15 +116,16 @@ def sequence_features(feats: list[dict[str, float]], counts: Sequence[int]) -> N
         ahead += 1 if "shape:prose" in f else 0
 
 
-#: Features that are not tied to the document's regime: the rules and the heuristics whose
-#: weights are set by hand (see benchmarks/fit.py), and the regime itself.
+#: Features that are not tied to the document's regime: the rules, the repeat, headline and
+#: caption heuristics (all but h.repeat-long have hand-set weights, see benchmarks/fit.py),
+#: and the regime itself.
 UNCONJOINED = ("rule:", "rule.end", "h.repeat", "h.headline", "h.title", "h.echo", "doc.short:")
 
 
 def conjoin(features: dict[str, float]) -> None:
-    """Add `name@regime` copies of the learned features, in place, so that the decoder can
-    treat a whole page's text (`@many` short lines) and an extractor's output (`@few`)
-    differently while sharing what holds for both."""
+    """Rename the learned features to `name@regime`, in place, so that the decoder has one
+    set of weights for a whole page's text (`@many` short lines), one for an extractor's
+    output (`@few`) and one in between (`@some`)."""
     regime = next((k for k in features if k.startswith("doc.short:")), None)
     if regime is None:
         return

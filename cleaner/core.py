@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from cleaner.config import LANGUAGE_NAMES, Config
 from cleaner.decode import MAX_CITED, MIN_SHARE, Weights, cite, contributions, viterbi
 from cleaner.heuristics import Stoplists, block_features
-from cleaner.model import Block, Decision, Document, Problem, Result, Signal, State
+from cleaner.model import STATES, Block, Decision, Document, Problem, Result, Signal, State
 from cleaner.packs import Rule, builtin_rules_dir, load_packs
 from cleaner.segment import segment
 from cleaner.signals import RuleSet, apply_trims
@@ -28,6 +28,7 @@ class _Pass:
     states: list[State]
     signals: list[list[Signal]]
     features: list[dict[str, float]]
+    emissions: list[list[float]]
 
 
 class _OffsetMap:
@@ -114,7 +115,7 @@ class Cleaner:
         blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems)
         emissions = [self.weights.emit(f) for f in feats]
         states = viterbi(emissions, self.weights, self.config.keep_nonempty)
-        return _Pass(blocks, states, signals, feats)
+        return _Pass(blocks, states, signals, feats, emissions)
 
     def _clean(self, doc: Document) -> Result:
         original = doc.text
@@ -137,7 +138,7 @@ class Cleaner:
                 state = current.states[i]
                 if state is not State.BODY:
                     changed = True
-                    reasons = self._reasons(current.features[i], current.signals[i], state)
+                    reasons = self._reasons(current.features[i], current.signals[i], current.emissions[i], state)
                     for j in owners:
                         decisions[j] = self._decision(orig_blocks[j], state, current, i, reasons, pass_no)
                         del kept_spans[j]
@@ -185,7 +186,8 @@ class Cleaner:
         last = bisect.bisect_left(starts, hi)
         return [j for j in range(first, last) if j in kept and kept[j][0] < hi and kept[j][1] > lo]
 
-    def _reasons(self, features: Mapping[str, float], signals: Sequence[Signal], state: State) -> tuple[str, ...]:
+    def _reasons(self, features: Mapping[str, float], signals: Sequence[Signal], emitted: Sequence[float],
+                 state: State) -> tuple[str, ...]:
         """Rule ids and heuristic names that pushed a block out of BODY, strongest first."""
         by_source: dict[str, float] = {}
         for feature, weight in contributions(features, self.weights, state):
@@ -200,9 +202,7 @@ class Cleaner:
         ranked = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
         top = ranked[0][1] if ranked else 0.0
         out = [src for src, w in ranked[:MAX_CITED] if w >= MIN_SHARE * top]
-        emitted = self.weights.emit(features)
-        k = list(State).index(state)
-        if emitted[k] <= emitted[1]:
+        if emitted[STATES.index(state)] <= emitted[STATES.index(State.BODY)]:
             out.append("decoder.context")  # on its own the block would have stayed
         return tuple(dict.fromkeys(out))
 

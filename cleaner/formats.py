@@ -141,6 +141,23 @@ def _record_meta(record: dict, options: Options) -> dict[str, Any]:
     return meta
 
 
+def parse_record(line: bytes, where: str, options: Options) -> tuple[dict, str]:
+    """The record on one JSONL line and its text; DocumentError says what is wrong."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DocumentError(f"{where}: not UTF-8; record skipped") from None
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno}); record skipped") from None
+    if not isinstance(record, dict):
+        raise DocumentError(f"{where}: not a JSON object; record skipped")
+    text = record.get(options.text_field)
+    if not isinstance(text, str):
+        what = "has no" if options.text_field not in record else f"has a non-string ({type(text).__name__})"
+        raise DocumentError(f"{where}: record {what} '{options.text_field}' field; record skipped")
+    return record, text
+
+
 def handle_jsonl(cleaner, chunk: JsonlChunk) -> list[Outcome]:
     out = []
     opts = chunk.options
@@ -149,20 +166,9 @@ def handle_jsonl(cleaner, chunk: JsonlChunk) -> list[Outcome]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            out.append(Outcome(key=where, error=f"{where}: not UTF-8; record skipped"))
-            continue
-        except json.JSONDecodeError as exc:
-            out.append(Outcome(key=where, error=f"{where}: malformed JSON ({exc.msg} at column {exc.colno}); record skipped"))
-            continue
-        if not isinstance(record, dict):
-            out.append(Outcome(key=where, error=f"{where}: not a JSON object; record skipped"))
-            continue
-        text = record.get(opts.text_field)
-        if not isinstance(text, str):
-            what = "has no" if opts.text_field not in record else f"has a non-string ({type(text).__name__})"
-            out.append(Outcome(key=where, error=f"{where}: record {what} '{opts.text_field}' field; record skipped"))
+            record, text = parse_record(line, where, opts)
+        except DocumentError as exc:
+            out.append(Outcome(key=where, error=str(exc)))
             continue
         ident = record.get(opts.id_field) if opts.id_field else None
         key = str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else where

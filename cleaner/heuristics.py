@@ -18,7 +18,6 @@ import regex
 from cleaner.context import conjoin, context_features, sequence_features
 from cleaner.model import Block, Signal
 
-_WORD = regex.compile(r"\w+")
 _NORM = regex.compile(r"[\W_]+")
 _END_PUNCT = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _ANY_PUNCT = regex.compile(r"[.!?…;]")
@@ -133,16 +132,16 @@ def is_linkish(text: str) -> bool:
     return bool(_URL.search(text)) or len(_ARROWS.findall(text)) >= 2 or bool(_NAV_WORD.match(text.strip(" »›→←<>")))
 
 
-def is_title(counts: Sequence[int], text: str, blocks: Sequence[Block], i: int) -> bool:
+def is_title(counts: Sequence[int], ends: Sequence[bool], i: int) -> bool:
     """A headline: TITLE_WORDS words without closing punctuation, followed by a block of
     prose of at least PROSE_MIN_WORDS words, either next or after one short block (a
     caption or a byline)."""
-    if not TITLE_WORDS[0] <= counts[i] <= TITLE_WORDS[1] or _END_PUNCT.search(text):
+    if not TITLE_WORDS[0] <= counts[i] <= TITLE_WORDS[1] or ends[i]:
         return False
     for k in (i + 1, i + 2):
-        if k >= len(blocks):
+        if k >= len(counts):
             return False
-        if counts[k] >= PROSE_MIN_WORDS and _END_PUNCT.search(blocks[k].text):
+        if counts[k] >= PROSE_MIN_WORDS and ends[k]:
             return True
         if counts[k] > CAPTION_MAX_WORDS:
             return False
@@ -250,7 +249,7 @@ def block_features(
             f["h.date-only"] = 1.0
         if i == 0:
             f["pos:first"] = 1.0
-            if is_title(counts, b.text, blocks, 0):
+            if is_title(counts, ends, 0):
                 f["h.title"] = 1.0
         if i == last:
             f["pos:last"] = 1.0
@@ -266,7 +265,7 @@ def block_features(
                 f["rule.end"] = 1.0
         if counts[i] > MASS_WORDS:
             f["h.mass"] = math.log2(counts[i] / MASS_WORDS)
-    sequence_features(feats, counts)
+    sequence_features(feats)
     for f in feats:
         conjoin(f)
     return feats

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from cleaner import remote
+
 #: File name suffixes -> input kind; `.gz` may follow any of them. Folders are searched for
 #: these; a file named on the command line is read whatever its name (as text by default).
 SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
@@ -49,8 +51,6 @@ def find_inputs(paths: Sequence[Path], out_dir: Path | None, storage_options: di
     anything inside the output folder so that a rerun never reads its own output."""
     for root in paths:
         if isinstance(root, str):  # an fsspec URL
-            from cleaner import remote
-
             for url, rel in remote.find(root, lambda rel: kind_of_path(Path(rel)) is not None, storage_options):
                 yield InputFile(url, Path(rel))  # type: ignore[arg-type]
             continue
@@ -81,8 +81,10 @@ def decode_bytes(data: bytes, where: str) -> tuple[str, str | None]:
     return str(best), best.encoding
 
 
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The bytes of one file, gunzipped when it ends in .gz, up to `max_bytes`."""
+def read_bytes(path: Path | str, max_bytes: int, storage_options: dict | None = None) -> bytes:
+    """The bytes of one file or fsspec URL, gunzipped when it ends in .gz, up to `max_bytes`."""
+    if remote.is_url(path):
+        return remote.read_bytes(str(path), max_bytes, storage_options)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -95,6 +97,14 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DocumentError(f"{path}: cannot read: {exc}") from None
     return data
+
+
+def open_binary(path: Path | str, storage_options: dict | None = None):
+    """A binary stream of a file or fsspec URL, gunzipped when it ends in .gz (for reading
+    JSONL line by line, whatever its size)."""
+    if remote.is_url(path):
+        return remote.open_read(str(path), storage_options)
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
 def read_text(path: Path, max_bytes: int) -> tuple[str, str | None]:

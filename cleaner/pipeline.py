@@ -19,7 +19,7 @@ from typing import IO, Any, Callable, Iterator
 from cleaner import remote
 from cleaner.config import Config
 from cleaner.formats import FileTask, JsonlChunk, Options, Outcome, handle_file, handle_jsonl, sniff_kind
-from cleaner.io import AtomicFile, find_inputs, kind_of_path, write_atomic
+from cleaner.io import AtomicFile, find_inputs, kind_of_path, open_binary, read_bytes
 from cleaner.parallel import TaskFailed, ordered_map
 
 #: JSONL records per task sent to a worker.
@@ -128,18 +128,10 @@ def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_r
             stats.skipped += 1
             continue
         if kind == "jsonl":
-            yield from ((chunk, target) for chunk in _jsonl_chunks(str(item.path), plan.options, _open_bytes(item.path, plan.so)))
-        else:
-            data = remote.read_bytes(item.path, plan.max_bytes, plan.so) if remote.is_url(item.path) else None
+            yield from ((chunk, target) for chunk in _jsonl_chunks(str(item.path), plan.options, open_binary(item.path, plan.so)))
+        else:  # the driver reads a URL (workers may hold no credentials); workers read local files
+            data = read_bytes(item.path, plan.max_bytes, plan.so) if remote.is_url(item.path) else None
             yield FileTask(str(item.path), item.rel.as_posix(), kind, plan.options, plan.max_bytes, data), target
-
-
-def _open_bytes(path, options: dict | None = None) -> IO[bytes]:
-    import gzip
-
-    if remote.is_url(path):
-        return remote.open_read(path, options)
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
 def _jsonl_chunks(name: str, options: Options, fh: IO[bytes]) -> Iterator[JsonlChunk]:
@@ -164,7 +156,7 @@ def _stdin_tasks(plan: Plan, fh) -> Iterator[tuple[Any, Path | None]]:
     kind = plan.kind or sniff_kind(head)
     target = None
     if plan.output is not None:
-        target = plan.output / ("stdin.jsonl" if kind == "jsonl" else "stdin.txt")
+        target = _target(plan, Path("stdin.jsonl" if kind == "jsonl" else "stdin.txt"), kind)
     if kind == "jsonl":
         yield from ((c, target) for c in _jsonl_chunks("<stdin>", plan.options, fh))
     else:
@@ -198,13 +190,14 @@ class Writer:
             self.open_jsonl[1].commit()
             self.open_jsonl = None
 
-    def write(self, outcome: Outcome, target: Path | None, stats: RunStats) -> None:
+    def write(self, outcome: Outcome, target: Path | None) -> str | None:
+        """Write one outcome; returns why it could not be written (an output clash)."""
         if self.report is not None and outcome.report is not None:
             self.report.write(json.dumps(outcome.report, ensure_ascii=False) + "\n")
         if outcome.error:
             if self.report is not None:
                 self.report.write(json.dumps({"id": outcome.key, "error": outcome.error}, ensure_ascii=False) + "\n")
-            return
+            return None
         if target is None:  # stdout
             if outcome.record is not None:
                 self.stdout.write(outcome.record + "\n")
@@ -212,25 +205,20 @@ class Writer:
                 self.stdout.write(outcome.text or "")
             else:
                 self.stdout.write(json.dumps({"id": outcome.key, "text": outcome.text}, ensure_ascii=False) + "\n")
-            return
+            return None
         if outcome.record is not None:
             if not self.open_jsonl or self.open_jsonl[0] != target:
                 self._finish_jsonl()
                 self.open_jsonl = (target, _open_output(target, self.plan.so))
             self.open_jsonl[1].write(outcome.record + "\n")
-            return
+            return None
         self._finish_jsonl()
         if target in self.seen:
-            stats.failures.append(f"{outcome.key}: its output {target} is also the output of {self.seen[target]}; skipped")
-            stats.documents -= 1
-            return
+            return f"{outcome.key}: its output {target} is also the output of {self.seen[target]}; skipped"
         self.seen[target] = outcome.key
-        if remote.is_url(target):
-            out = remote.RemoteFile(target, self.plan.so)
+        with _open_output(target, self.plan.so) as out:
             out.write(outcome.text or "")
-            out.commit()
-        else:
-            write_atomic(target, outcome.text or "")
+        return None
 
     def close(self, ok: bool) -> None:
         if self.open_jsonl:
@@ -267,8 +255,10 @@ def run(config: Config, plan: Plan, jobs: int, stdout: IO[str], report_path: Pat
                 stats.failures.append(f"{target}: {outcomes}")
                 continue
             for o in outcomes:
+                clash = writer.write(o, target)
+                if clash:
+                    o.error = clash
                 stats.add(o)
-                writer.write(o, target, stats)
             if progress:
                 progress(stats)
         ok = True

@@ -100,3 +100,13 @@ class RemoteFile:
         finally:
             if self.fs.exists(self.path):
                 self.fs.rm(self.path)
+
+    def __enter__(self) -> "RemoteFile":
+        return self
+
+    def __exit__(self, exc_type, *rest) -> bool:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+        return False
