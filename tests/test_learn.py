@@ -184,3 +184,14 @@ def test_merging_partition_counts_equals_counting_at_once():
     left.merge(right)
     assert left.documents == whole.documents == 400
     assert left.templates(5, 0.2) == whole.templates(5, 0.2)
+
+
+def test_learn_streams_jsonl_larger_than_the_per_document_limit(tmp_path):
+    from cleaner.cli_learn import learn_packs
+    from cleaner.formats import Options
+
+    src, _, _ = build_corpus(tmp_path)
+    assert src.stat().st_size > 10_000
+    lines, failures = learn_packs((src,), tmp_path / "sites", "url", 5, 0.2, Options(), max_bytes=10_000)
+    assert not failures
+    assert any("valley-echo.example: 50 documents" in line for line in lines)
