@@ -196,7 +196,7 @@ def diagnose(results, golds: dict[str, str], ids: list[str], top: int) -> None:
                     entry[0] += 1
                     entry[1] += words
                     entry[2] = entry[2] or text.strip()
-    print(f"  false positives: gold shingles removed, by first reason (all = reason in any position)")
+    print("  false positives: gold shingles removed, by first reason (all = reason in any position)")
     print(f"    {'reason':<28}{'gold':>7}{'pages':>7}{'blocks':>8}{'removed':>9}{'all':>7}")
     for reason, (g, pages, blocks, sh) in sorted(first.items(), key=lambda kv: (-kv[1][0], -kv[1][3]))[:top]:
         print(f"    {reason:<28}{g:>7}{len(pages):>7}{blocks:>8}{sh:>9}{anypos.get(reason, 0):>7}")
