@@ -225,12 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rules", default="", help="extra pack files or folders, comma-separated")
     ap.add_argument("--no-site", action="store_true", help="do not pass the page's host as site")
     ap.add_argument("--json", type=Path, help="write the scores here")
+    ap.add_argument("--weights", type=Path, help="a weights file other than the shipped one")
     args = ap.parse_args(argv)
 
     from cleaner import Cleaner, Config
 
     split = lambda s: tuple(x.strip() for x in s.split(",") if x.strip())
-    config = Config(select=split(args.select), ignore=split(args.ignore), rule_paths=split(args.rules))
+    config = Config(select=split(args.select), ignore=split(args.ignore), rule_paths=split(args.rules),
+                    **({"weights": str(args.weights)} if args.weights else {}))
     try:
         cleaner = Cleaner(config)
     except Exception as e:  # PackError, SelectorError: the rule packs do not load
