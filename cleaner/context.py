@@ -98,7 +98,8 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
 
 def sequence_features(feats: list[dict[str, float]]) -> None:
     """In place: has a tail marker (a rule with effect `end`) or any rule been seen since the
-    first prose block (markers in a menu above the article do not count), and how much
+    first prose block that no rule marks (markers in a menu above the article do not count),
+    and how much
     prose is still to come after the block."""
     seen_prose = seen_end = seen_rule = False
     for f in feats:
@@ -109,7 +110,8 @@ def sequence_features(feats: list[dict[str, float]]) -> None:
         if seen_prose:
             seen_end = seen_end or "rule.end" in f
             seen_rule = seen_rule or any(k.startswith("rule:") for k in f)
-        seen_prose = seen_prose or "shape:prose" in f
+        # prose that a rule marks (a cookie notice, a quote-delay footer) does not start the article
+        seen_prose = seen_prose or ("shape:prose" in f and not any(k.startswith("rule:") for k in f))
     ahead = 0
     for f in reversed(feats):
         f["ahead.prose:" + ("0" if ahead == 0 else "few" if ahead <= 2 else "many")] = 1.0
