@@ -36,7 +36,8 @@ _QUOTE = regex.compile(r"^[\"“”«„‘’']")
 _NUMERIC = regex.compile(r"^[\d\W_]+$")
 
 
-def _shape_features(text: str, prose: bool) -> dict[str, float]:
+def shape_features(text: str, prose: bool) -> dict[str, float]:
+    """What the block's own shape says (prose, bullet, dash, quote, numbers, capitals)."""
     f: dict[str, float] = {}
     if prose:
         f["shape:prose"] = 1.0
@@ -55,10 +56,15 @@ def _shape_features(text: str, prose: bool) -> dict[str, float]:
     return f
 
 
+def is_prose(n_words: int, ends_sentence: bool) -> bool:
+    return n_words >= PROSE_WORDS and ends_sentence
+
+
 def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_sentence: Sequence[bool]) -> list[dict[str, float]]:
-    """Per block: shape flags, the share of prose around it, menu runs, relative position."""
+    """Per block: the share of prose around it, menu runs, relative position, and the
+    document's shape and regime."""
     n = len(blocks)
-    prose = [counts[i] >= PROSE_WORDS and ends_sentence[i] for i in range(n)]
+    prose = [is_prose(counts[i], ends_sentence[i]) for i in range(n)]
     short = [0 < counts[i] <= SHORT_WORDS for i in range(n)]
     run = [0] * n  # length of the run of short blocks each block belongs to
     i = 0
@@ -78,11 +84,10 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
     regime = "doc.short:" + next((name for bound, name in SHORT_BINS if short_share < bound), "many")
     out = []
     for i, b in enumerate(blocks):
-        f = _shape_features(b.text, prose[i])
-        f[doc_feature] = 1.0
-        f[regime] = 1.0
-        around = [prose[k] for k in range(max(0, i - WINDOW), min(n, i + WINDOW + 1)) if k != i]
-        share = sum(around) / len(around) if around else 0.0
+        f = {doc_feature: 1.0, regime: 1.0}
+        lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+        around = hi - lo - 1
+        share = (sum(prose[lo:hi]) - prose[i]) / around if around else 0.0
         f["ctx.prose:" + ("0" if share == 0 else "lo" if share <= 0.34 else "mid" if share <= 0.67 else "hi")] = 1.0
         if i > 0 and prose[i - 1]:
             f["ctx.prev-prose"] = 1.0
@@ -124,15 +129,20 @@ def sequence_features(feats: list[dict[str, float]]) -> None:
 UNCONJOINED = ("rule:", "rule.end", "h.repeat", "h.headline", "h.title", "h.echo", "doc.short:")
 
 
-def conjoin(features: dict[str, float]) -> None:
+def conjoin(features: dict[str, float], names: dict[str, str | None] | None = None) -> None:
     """Rename the learned features to `name@regime`, in place, so that the decoder has one
     set of weights for a whole page's text (`@many` short lines), one for an extractor's
-    output (`@few`) and one in between (`@some`)."""
+    output (`@few`) and one in between (`@some`). `names` memoises the renaming for the
+    blocks of one document (all share the document's regime)."""
     regime = next((k for k in features if k.startswith("doc.short:")), None)
     if regime is None:
         return
     tag = regime.split(":", 1)[1]
+    names = {} if names is None else names
     for name, value in list(features.items()):
-        if not name.startswith(UNCONJOINED):
+        new = names.get(name, "")
+        if new == "":
+            new = names[name] = None if name.startswith(UNCONJOINED) else f"{name}@{tag}"
+        if new is not None:
             del features[name]
-            features[f"{name}@{tag}"] = value
+            features[new] = value

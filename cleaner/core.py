@@ -8,16 +8,25 @@ about the blocks of the original text, whatever pass made it.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cleaner.config import LANGUAGE_NAMES, Config
 from cleaner.decode import MAX_CITED, MIN_SHARE, Weights, cite, contributions, viterbi
-from cleaner.heuristics import Stoplists, block_features
+from cleaner.heuristics import Local, Stoplists, block_features
 from cleaner.model import STATES, Block, Decision, Document, Problem, Result, Signal, State
 from cleaner.packs import Rule, builtin_rules_dir, load_packs
 from cleaner.segment import segment
 from cleaner.signals import RuleSet, apply_trims
+
+
+@dataclass
+class _DocCache:
+    """What the passes over one document share, by block text: rule signals and text-only
+    features (a block's text is the same in every pass)."""
+
+    signals: dict[str, list[Signal]] = field(default_factory=dict)
+    local: dict[str, Local] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,21 +106,22 @@ class Cleaner:
         (what benchmarks/fit.py learns the weights from)."""
         if isinstance(doc, str):
             doc = Document(id="-", text=doc)
-        return self._analyse(doc.text, doc, self._stopwords(doc), {}, [])
+        return self._analyse(doc.text, doc, self._stopwords(doc), _DocCache(), [])
 
     def _analyse(self, text: str, doc: Document, stopwords: frozenset[str],
-                 cache: dict[str, list[Signal]], problems: list[Problem]):
+                 cache: _DocCache, problems: list[Problem]):
         blocks = segment(text)
         site = self._site(doc)
         signals = []
         for b in blocks:
-            if b.text not in cache:
-                cache[b.text] = self.ruleset.signals(b.text, site, problems)
-            signals.append(cache[b.text])
-        return blocks, signals, block_features(blocks, signals, stopwords, site)
+            sigs = cache.signals.get(b.text)
+            if sigs is None:
+                sigs = cache.signals[b.text] = self.ruleset.signals(b.text, site, problems)
+            signals.append(sigs)
+        return blocks, signals, block_features(blocks, signals, stopwords, site, cache.local)
 
     def _decode(self, text: str, doc: Document, stopwords: frozenset[str],
-                cache: dict[str, list[Signal]], problems: list[Problem]) -> _Pass:
+                cache: _DocCache, problems: list[Problem]) -> _Pass:
         blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems)
         emissions = [self.weights.emit(f) for f in feats]
         states = viterbi(emissions, self.weights, self.config.keep_nonempty)
@@ -120,7 +130,7 @@ class Cleaner:
     def _clean(self, doc: Document) -> Result:
         original = doc.text
         stopwords = self._stopwords(doc)
-        cache: dict[str, list[Signal]] = {}
+        cache = _DocCache()
         problems: list[Problem] = []
         first = self._decode(original, doc, stopwords, cache, problems)
         orig_blocks = first.blocks

@@ -49,8 +49,11 @@ def has_evidence(features: Mapping[str, float]) -> bool:
     return any(f.startswith(("rule:", "rule.end", "h.")) and not f.startswith("h.mass") for f in features)
 
 
+_PROSE = ("shape:prose", "shape:prose@few", "shape:prose@some", "shape:prose@many")
+
+
 def _is_prose(features: Mapping[str, float]) -> bool:
-    return any(f.startswith("shape:prose") for f in features)
+    return any(f in features for f in _PROSE)
 
 
 class WeightsError(ValueError):
@@ -107,13 +110,17 @@ class Weights:
         }
 
     def emit(self, features: Mapping[str, float]) -> list[float]:
-        scores = [0.0, 0.0, 0.0, 0.0]
+        head = body = insert = tail = 0.0
+        get = self.emission.get
         for name, value in features.items():
-            row = self.emission.get(name)
+            row = get(name)
             if row is not None:
-                for k in range(4):
-                    scores[k] += value * row[k]
-        if not has_evidence(features) and (any(r in features for r in BARE_REGIMES) or _is_prose(features)):
+                head += value * row[0]
+                body += value * row[1]
+                insert += value * row[2]
+                tail += value * row[3]
+        scores = [head, body, insert, tail]
+        if (_is_prose(features) or any(r in features for r in BARE_REGIMES)) and not has_evidence(features):
             scores[_INSERT] = NEG_INF
         return scores
 

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 import regex
 
-from cleaner.context import conjoin, context_features, sequence_features
+from cleaner.context import conjoin, context_features, is_prose, sequence_features, shape_features
 from cleaner.model import Block, Signal
 
 _NORM = regex.compile(r"[\W_]+")
@@ -162,6 +162,14 @@ def echoes(words: Sequence[str], norms: Sequence[str], i: int) -> bool:
     return False
 
 
+def _spaces(text: str) -> list[int]:
+    out, k = [], text.find(" ")
+    while k >= 0:
+        out.append(k)
+        k = text.find(" ", k + 1)
+    return out
+
+
 def repeats(norms: Sequence[str], counts: Sequence[int]) -> dict[int, dict[str, float]]:
     """Repeated blocks: the first standalone copy of a repeated text is a headline
     (`h.headline`); a later exact copy is `h.repeat` (`h.repeat-long` for a paragraph); a block made of another block and a
@@ -182,13 +190,14 @@ def repeats(norms: Sequence[str], counts: Sequence[int]) -> dict[int, dict[str, 
             continue
         if counts[i] > HEADLINE_MAX_WORDS + 12:
             continue
-        words = n.split(" ")
-        for k in range(1, len(words) - REPEAT_MIN_WORDS + 1):
-            for part in (" ".join(words[k:]), " ".join(words[:-k])):
-                j = first.get(part)
-                if j is not None and j != i:
-                    out.setdefault(i, {})["h.repeat-prefix"] = 1.0
-                    contained.add(j)
+        spaces = _spaces(n)  # norm() leaves single spaces between words
+        parts = [n[spaces[k] + 1:] for k in range(len(spaces) - REPEAT_MIN_WORDS + 1)]
+        parts += [n[:spaces[-k]] for k in range(1, len(spaces) - REPEAT_MIN_WORDS + 2)]
+        for part in parts:
+            j = first.get(part)
+            if j is not None and j != i:
+                out.setdefault(i, {})["h.repeat-prefix"] = 1.0
+                contained.add(j)
     for j in contained:
         if counts[j] <= HEADLINE_MAX_WORDS:
             out.setdefault(j, {})["h.headline"] = 1.0
@@ -210,43 +219,76 @@ def mentions_site(normed: str, n_words: int, names: Sequence[str]) -> bool:
     return any(f" {name} " in padded for name in names)
 
 
+@dataclass(frozen=True)
+class Local:
+    """What a block's text alone says; computed once per distinct text of a document (the
+    passes of a document share it)."""
+
+    norm: str
+    count: int
+    ends: bool
+    feats: Mapping[str, float]
+
+
+def local_features(text: str, stopwords: frozenset[str]) -> Local:
+    """Shape, length, punctuation, stopwords and the text-only named heuristics."""
+    normed = norm(text)
+    words = normed.split()
+    count = len(words)
+    ends = bool(_END_PUNCT.search(text))
+    f = shape_features(text, is_prose(count, ends))
+    f["bias"] = 1.0
+    f[_length_feature(count)] = 1.0
+    if ends:
+        f["punct.end"] = 1.0
+    elif count >= 3 and not _ANY_PUNCT.search(text):
+        f["punct.none"] = 1.0
+    stop = _stop_feature(words, stopwords)
+    if stop:
+        f[stop] = 1.0
+    raw = text.split()
+    if not ends and is_titlecase(raw):
+        f["h.titlecase"] = 1.0
+    if count <= LINKISH_MAX_WORDS and is_linkish(text):
+        f["h.linkish"] = 1.0
+    if is_date_only(raw):
+        f["h.date-only"] = 1.0
+    if count > MASS_WORDS:
+        f["h.mass"] = math.log2(count / MASS_WORDS)
+    return Local(normed, count, ends, f)
+
+
 def block_features(
     blocks: Sequence[Block],
     signals: Sequence[Sequence[Signal]],
     stopwords: frozenset[str],
     site: str | None,
+    cache: dict[str, Local] | None = None,
 ) -> list[dict[str, float]]:
-    """One feature dict per block, from the block itself and its document."""
-    raw = [b.text.split() for b in blocks]
-    norms = [norm(b.text) for b in blocks]
-    counts = [len(n.split()) if n else 0 for n in norms]
+    """One feature dict per block, from the block itself and its document. `cache` (text ->
+    Local) is shared by the passes over one document."""
+    cache = {} if cache is None else cache
+    local = []
+    for b in blocks:
+        loc = cache.get(b.text)
+        if loc is None:
+            loc = cache[b.text] = local_features(b.text, stopwords)
+        local.append(loc)
+    norms = [loc.norm for loc in local]
+    counts = [loc.count for loc in local]
+    ends = [loc.ends for loc in local]
     rep = repeats(norms, counts)
     names = site_names(site, signals)
     last = len(blocks) - 1
-    ends = [bool(_END_PUNCT.search(b.text)) for b in blocks]
     feats: list[dict[str, float]] = context_features(blocks, counts, ends)
     for i, b in enumerate(blocks):
-        words = norms[i].split()
-        f = feats[i]
-        f.update({"bias": 1.0, _length_feature(counts[i]): 1.0})
-        if ends[i]:
-            f["punct.end"] = 1.0
-        elif counts[i] >= 3 and not _ANY_PUNCT.search(b.text):
-            f["punct.none"] = 1.0
-        stop = _stop_feature(words, stopwords)
-        if stop:
-            f[stop] = 1.0
+        f = dict(local[i].feats)
+        f.update(feats[i])
         f.update(rep.get(i, {}))
         if names and mentions_site(norms[i], counts[i], names):
             f["h.site-name"] = 1.0
-        if "punct.end" not in f and is_titlecase(raw[i]):
-            f["h.titlecase"] = 1.0
-            if counts[i] <= CAPTION_MAX_WORDS and echoes(words, norms, i):
-                f["h.echo"] = 1.0
-        if counts[i] <= LINKISH_MAX_WORDS and is_linkish(b.text):
-            f["h.linkish"] = 1.0
-        if is_date_only(raw[i]):
-            f["h.date-only"] = 1.0
+        if "h.titlecase" in f and counts[i] <= CAPTION_MAX_WORDS and echoes(norms[i].split(), norms, i):
+            f["h.echo"] = 1.0
         if i == 0:
             f["pos:first"] = 1.0
             if is_title(counts, ends, 0):
@@ -263,9 +305,9 @@ def block_features(
             f[key] = min(3.0, f.get(key, 0.0) + s.weight)
             if s.effect == "end":
                 f["rule.end"] = 1.0
-        if counts[i] > MASS_WORDS:
-            f["h.mass"] = math.log2(counts[i] / MASS_WORDS)
+        feats[i] = f
     sequence_features(feats)
+    renamed: dict[str, str | None] = {}  # one regime per document
     for f in feats:
-        conjoin(f)
+        conjoin(f, renamed)
     return feats
