@@ -1,17 +1,35 @@
-"""Prefilter: the literal words a rule's every match must contain, so that a block is only
-searched with the rules whose words it has.
+"""Prefilter: cheap tests that every match of a rule must pass, so that a block is only
+searched with the rules that could match it.
 
-The pattern is parsed with Python's own regular-expression parser; what it cannot parse
-(syntax only the `regex` package knows) gets no prefilter and always runs. Literals are
-lower-cased ASCII and the block is lower-cased too, so the test can only let through more
-than the rule matches, never less.
+Each pattern is parsed with Python's own regular-expression parser; what it cannot parse
+(syntax only the `regex` package knows) gets no prefilter and always runs. From the parse
+come two kinds of necessary condition:
+
+* a requirement: the block contains one of some literals (``"\\x00by\\x00"``: the word
+  "by"; ``"hare\\x00"``: a word ending in "hare"), or starts with one of some prefixes
+  (marked START, from a pattern anchored with ``^``);
+* a length bound: a pattern that must span the whole block (``^...$``, or ``^(?=.{0,N}$)``)
+  cannot match a block longer than its widest match (plus one: ``$`` also matches before a
+  final newline).
+
+Why the tests can only let through more than the rule matches, never less: the block is
+casefolded, and literals and prefixes are casefolded ASCII (or uncased symbols), and every
+character the `regex` package matches to an ASCII letter, even ignoring case, casefolds to
+that letter (but "İ", see fold_block). Decimal digits are all folded to "0" on both sides. A literal word boundary is
+a non-word character or an edge, which is never one of [a-z0-9] after casefolding, so words
+can be found as [a-z0-9]+ tokens. When anything is unclear, the analysis gives up and the
+rule runs. tests/test_packs.py checks these character facts against `regex` itself.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import unicodedata
+import warnings
 from typing import Any
+
+import regex
 
 if sys.version_info >= (3, 11):
     from re import _constants as C
@@ -22,30 +40,96 @@ else:  # pragma: no cover
 
 #: Marks a word boundary at the edge of a literal (not a character of the text).
 BOUND = "\x00"
+#: Marks a prefix: the block must start with the rest of the string.
+START = "\x02"
 #: A prefilter literal must have at least this many characters to be worth testing.
 MIN_LITERAL = 3
+#: Prefixes are cut to this many characters, and fewer when there are over MAX_PREFIXES.
+PREFIX_LEN = 8
+MAX_PREFIXES = 128
+#: How many tokens' masks a Prefilter remembers.
+KNOWN_TOKENS = 1 << 17
+#: Common words: a poor literal, so another one is chosen when there is one.
+COMMON = frozenset("a an and are as at be by for from has have i in is it of on or that the "
+                   "this to was we with you your".split())
 
-Req = "tuple[str, ...] | None"  # any one of these strings must occur; None = unknown
-
-
-def _score(req: tuple[str, ...] | None) -> tuple[int, int]:
-    if not req:
-        return (-1, 0)
-    return (min(len(s) for s in req), -len(req))
-
-
-def _best(cands: list) -> Any:
-    cands = [c for c in cands if c]
-    return max(cands, key=_score) if cands else None
-
-
-def _char(code: int) -> str | None:
-    ch = chr(code)
-    return ch.lower() if ch.isascii() else None  # the block side is casefolded
-
-
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None))
 _STARTS = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_BOUNDARY}
 _ENDS = {C.AT_END, C.AT_END_STRING, C.AT_BOUNDARY}
+_WORD = re.compile(r"[a-z0-9]+")
+_DIGIT = regex.compile(r"\d")  # as the rules' own `regex` sees digits and spaces
+_SPACE = regex.compile(r"\s")
+_ASCII_FOLD = str.maketrans({chr(c): "0" if _DIGIT.match(chr(c)) else " "
+                             for c in range(128) if _DIGIT.match(chr(c)) or _SPACE.match(chr(c))})
+
+
+class _GiveUp(Exception):
+    """Too much work: try with shorter prefixes."""
+
+
+class _Unknown(Exception):
+    """Some match may start with anything."""
+
+
+def fold(ch: str) -> str | None:
+    """The block-side form of a pattern character (see fold_start), or None when it has
+    none we trust: ASCII lower-cased, every digit "0", every space " ", and uncased
+    symbols as themselves."""
+    if _DIGIT.match(ch):
+        return "0"
+    if _SPACE.match(ch):
+        return " "
+    if ch.isascii():
+        return ch.lower()
+    if unicodedata.category(ch)[0] in "PSZ" and ch.casefold() == ch.upper() == ch.lower() == ch:
+        return ch
+    return None
+
+
+def fold_block(text: str) -> str:
+    """The block as the prefilter tests it: casefolded, and "İ" (which `regex` matches to
+    "i" ignoring case, but which casefolds to "i" and a combining dot) as a plain "i"."""
+    return text.casefold().replace("i\u0307", "i")
+
+
+def fold_start(low: str) -> str:
+    """The first PREFIX_LEN characters of a casefolded block, digits and spaces folded."""
+    first = low[:PREFIX_LEN]
+    if first.isascii():
+        return first.translate(_ASCII_FOLD)
+    return _DIGIT.sub("0", _SPACE.sub(" ", first))
+
+
+def _chars(op, av) -> "set[str] | None":
+    """The folded characters one parsed item can match, or None (not a single character
+    of a small known set)."""
+    if op is C.LITERAL:
+        ch = fold(chr(av))
+        return {ch} if ch else None
+    if op is not C.IN:
+        return None
+    out: set[str] = set()
+    for o, a in av:
+        if o is C.LITERAL:
+            out.add(fold(chr(a)))
+        elif o is C.RANGE and a[1] - a[0] < 16:
+            out.update(fold(chr(c)) for c in range(a[0], a[1] + 1))
+        elif o is C.CATEGORY and a in (C.CATEGORY_DIGIT, C.CATEGORY_SPACE):
+            out.add("0" if a is C.CATEGORY_DIGIT else " ")
+        else:
+            return None
+    return None if None in out or len(out) > 16 else out
+
+
+def _run_char(op, av) -> str | None:
+    """The one character this item matches (ignoring case) as the casefolded block has it:
+    ASCII lower-cased, or an uncased symbol; else None."""
+    codes = [av] if op is C.LITERAL else [a for o, a in av if o is C.LITERAL] if op is C.IN else []
+    if not codes or op is C.IN and len(codes) < len(av):
+        return None
+    chars = {chr(c).lower() if c < 128 else chr(c) for c in codes}
+    ch = chars.pop() if len(chars) == 1 else None
+    return ch if ch and (ch.isascii() or fold(ch) == ch) else None
 
 
 def _non_word(op, av) -> bool:
@@ -70,6 +154,8 @@ def _edge_non_word(items, step: int) -> bool:
         return _edge_non_word(list(av[-1]), step)
     if op is C.BRANCH:
         return all(_edge_non_word(list(b), step) for b in av[1])
+    if op in _REPEATS and av[0] >= 1:
+        return _edge_non_word(list(av[2]), step)
     return False
 
 
@@ -81,18 +167,127 @@ def _bounded(items, i: int, step: int, edge: bool) -> bool:
         op, av = items[k]
         if op is C.AT:
             return av in ats
-        if _non_word(op, av):
+        if _non_word(op, av) or op in _REPEATS and av[0] >= 1 and _edge_non_word(list(av[2]), step):
             return True
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0 and _edge_non_word(list(av[2]), step):
+        if op in _REPEATS and av[0] == 0 and _edge_non_word(list(av[2]), step):
             k += step  # optional, and starts (or ends) with a non-word character: look past it
             continue
         return False
     return edge
 
 
-def _seq(items, left: bool = False, right: bool = False) -> tuple[str, ...] | None:
+def prefixes(items) -> tuple[str, ...] | None:
+    """Folded strings of which every match of the sequence `items` starts with one (cut to
+    PREFIX_LEN characters, or fewer when there would be too many), or None when some match
+    could start with anything."""
+    plain = _plain(items)
+    for size in (PREFIX_LEN, 5, 3, 2, 1):
+        try:
+            out = _prefixes(plain, size)
+        except _GiveUp:
+            continue
+        except _Unknown:
+            return None
+        for depth in range(size - 1, 0, -1):  # too many: cut where they branch, deepest first
+            groups: dict[str, list[str]] = {}
+            for p in sorted(out):
+                if len(p) > depth:
+                    groups.setdefault(p[:depth], []).append(p)
+            for node, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+                if len(out) <= MAX_PREFIXES or len(group) < 2:
+                    break
+                out.difference_update(group)
+                out.add(node)
+        return _shortest(out)
+    return None
+
+
+def _shortest(out: "set[str]") -> tuple[str, ...]:
+    kept: list[str] = []
+    for p in sorted(out, key=len):  # "ab" already lets through all that "abc" does
+        if not any(p.startswith(q) for q in kept):
+            kept.append(p)
+    return tuple(sorted(kept))
+
+
+def _plain(items) -> tuple:
+    """The parsed items as tuples the prefix walk can use quickly: ("c", chars or None),
+    ("b", branches), ("r", lo, hi, items); zero-width items are left out (only widens)."""
+    out: list = []
+    for op, av in items:
+        if op is C.SUBPATTERN:
+            out.extend(_plain(av[-1]))
+        elif op is C.BRANCH:
+            out.append(("b", tuple(_plain(b) for b in av[1])))
+        elif op in _REPEATS:
+            out.append(("r", av[0], av[1], _plain(av[2])))
+        elif op not in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            out.append(("c", _chars(op, av)))
+    return tuple(out)
+
+
+def _push(items: tuple, rest: tuple | None) -> tuple | None:
+    for item in reversed(items):
+        rest = (item, rest)
+    return rest
+
+
+def _prefixes(items: tuple, size: int) -> "set[str]":
+    """All the ways a match of `items` (from _plain) can start, cut to `size` characters.
+    Raises _Unknown when a match could start with anything, _GiveUp when it is too much work."""
+    out: set[str] = set()
+    steps = [0]
+
+    def walk(stack: tuple | None, acc: str, depth: int) -> None:
+        steps[0] += 1
+        if steps[0] > 20_000 or depth > 300:
+            raise _GiveUp
+        if len(acc) >= size or stack is None:
+            if not acc:
+                raise _Unknown
+            out.add(acc)
+            return
+        item, rest = stack
+        if item[0] == "c":
+            if item[1] is None:
+                walk(None, acc, depth + 1)
+            for ch in item[1] or ():
+                walk(rest, acc + ch, depth + 1)
+        elif item[0] == "b":
+            for branch in item[1]:
+                walk(_push(branch, rest), acc, depth + 1)
+        else:
+            _, lo, hi, inner = item
+            if lo == 0:
+                walk(rest, acc, depth + 1)
+            if hi > 0:  # one round of the repeat, then what is left of it
+                if hi is C.MAXREPEAT or hi > 1:
+                    rest = (("r", max(lo - 1, 0), hi if hi is C.MAXREPEAT else hi - 1, inner), rest)
+                walk(_push(inner, rest), acc, depth + 1)
+
+    walk(_push(items, None), "", 0)
+    return out
+
+
+def _strength(atom: str) -> int:
+    if atom.startswith(START):
+        return 2 * len(atom) + 2
+    word = atom.strip(BOUND)
+    if word in COMMON and atom.startswith(BOUND) and atom.endswith(BOUND):
+        return 1
+    return len(atom) + atom.count(BOUND)
+
+
+def _best(cands: list) -> Any:
+    cands = [c for c in cands if c]
+    if not cands:
+        return None
+    return max(cands, key=lambda req: (min(map(_strength, req)), -len(req)))
+
+
+def _seq(items, left: bool, right: bool, anchors: bool) -> tuple[str, ...] | None:
     """Requirement of a sequence of parsed items; `left` / `right`: the sequence is
-    surely preceded / followed by a word boundary."""
+    surely preceded / followed by a word boundary; `anchors`: ^ means the block's start."""
     items = list(items)
     cands: list = []
     run: list[str] = []
@@ -102,99 +297,208 @@ def _seq(items, left: bool = False, right: bool = False) -> tuple[str, ...] | No
             run.append(BOUND)
         chars = len(run) - run.count(BOUND)
         whole_word = run[:1] == [BOUND] and run[-1:] == [BOUND] and chars > 0
-        if chars >= MIN_LITERAL or whole_word:  # a whole word is found by look-up, any length
+        symbol = any(not c.isalnum() and not c.isspace() for c in run if c != BOUND)
+        if chars >= MIN_LITERAL or whole_word or symbol:  # a word is looked up; "(" is rare
             cands.append(("".join(run),))
         run.clear()
 
     for i, (op, av) in enumerate(items):
-        if op is C.LITERAL:
-            ch = _char(av)
-            if ch is None:
-                flush(i - 1)
-            else:
-                if not run and _bounded(items, i, -1, left):
-                    run.append(BOUND)
-                run.append(ch)
+        ch = _run_char(op, av)
+        if ch is not None:
+            if not run and _bounded(items, i, -1, left):
+                run.append(BOUND)
+            run.append(ch)
             continue
         flush(i - 1)
         lb, rb = _bounded(items, i, -1, left), _bounded(items, i, 1, right)
-        if op is C.SUBPATTERN:
-            cands.append(_seq(av[-1], lb, rb))
+        if op is C.AT and anchors and av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
+            starts = prefixes(items[i + 1:])
+            if starts:
+                cands.append(tuple(START + p for p in starts))
+        elif op is C.SUBPATTERN:
+            cands.append(_seq(av[-1], lb, rb, anchors))
         elif op is C.BRANCH:
-            alts = [_seq(b, lb, rb) for b in av[1]]
+            alts = [_seq(b, lb, rb, anchors) for b in av[1]]
             if all(alts):
                 cands.append(tuple(sorted({s for a in alts for s in a})))
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        elif op in _REPEATS:
             lo, hi, inner = av
             if lo >= 1:
-                cands.append(_seq(inner, lb and hi == 1, rb and hi == 1))
+                cands.append(_seq(inner, lb and hi == 1, rb and hi == 1, anchors))
         elif op is C.ASSERT:
-            direction, inner = av
-            cands.append(_seq(inner))
+            cands.append(_seq(av[1], False, False, anchors))
     flush(len(items) - 1)
     return _best(cands)
 
 
+def _parse(pattern: str):
+    """Python's parse of the pattern, or None when it may not mean what `regex` reads."""
+    if re.search(r"\{\s*[eisd]\s*[<=,}]", pattern):  # a fuzzy match, only `regex` has them
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] and the like
+            return sre_parse.parse(pattern)
+    except Exception:
+        return None
+
+
+def _multiline(pattern: str, parsed) -> bool:
+    """May ^ or $ mean a line's start or end (a MULTILINE flag anywhere)?"""
+    return bool(parsed.state.flags & C.SRE_FLAG_MULTILINE or re.search(r"\(\?[a-zA-Z]*m", pattern))
+
+
 def literals(pattern: str) -> tuple[str, ...] | None:
-    """Strings of which every match of `pattern` contains at least one (lower-cased), or
-    None when that cannot be worked out."""
-    try:
-        parsed = sre_parse.parse(pattern)
-    except Exception:
+    """Strings of which every match of `pattern` contains at least one (lower-cased, with
+    BOUND marks), or starts with one (marked START), or None when that cannot be worked out."""
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
     try:
-        return _seq(list(parsed))
+        return _seq(list(parsed), False, False, not _multiline(pattern, parsed))
     except Exception:
         return None
 
 
-_WORD = re.compile(r"[a-z0-9]+")
+def _to_end(items) -> bool:
+    """Does every match of this sequence end with $?"""
+    op, av = items[-1] if items else (None, None)
+    if op is C.SUBPATTERN:
+        return _to_end(list(av[-1]))
+    if op is C.BRANCH:
+        return all(_to_end(list(b)) for b in av[1])
+    return op is C.AT and av in (C.AT_END, C.AT_END_STRING)
 
 
-def key_word(literal: str) -> str | None:
-    """A whole word inside the literal (bounded by other characters of the literal on both
-    sides): any text containing the literal has it as a token. The longest one, or None."""
-    if BOUND + BOUND in literal:  # an empty run between two boundaries
+def _whole_span(sub) -> int | None:
+    """Widest match of a parsed sequence whose every match runs from ^ to $, else None."""
+    items = list(sub)
+    if len(items) == 1 and items[0][0] in (C.SUBPATTERN, C.BRANCH):
+        op, av = items[0]
+        widths = [_whole_span(b) for b in (av[1] if op is C.BRANCH else [av[-1]])]
+        return None if None in widths else max(widths)
+    if not items or items[0] != (C.AT, C.AT_BEGINNING) and items[0] != (C.AT, C.AT_BEGINNING_STRING):
         return None
-    best = None
-    for m in _WORD.finditer(literal):
-        if m.start() > 0 and m.end() < len(literal):
-            if best is None or len(m.group()) > len(best):
-                best = m.group()
+    if _to_end(items):
+        return sub.getwidth()[1]
+    if len(items) > 1 and items[1][0] is C.ASSERT and items[1][1][0] == 1:  # ^(?=...$)
+        return _whole_span(sre_parse.SubPattern(sub.state, [items[0], *items[1][1][1]]))
+    return None
+
+
+def max_length(pattern: str) -> int | None:
+    """Longest block the pattern can match at all (it must span the block from ^ to $),
+    or None when there is no such bound."""
+    parsed = _parse(pattern)
+    if parsed is None or _multiline(pattern, parsed):
+        return None
+    try:
+        width = _whole_span(parsed)
+    except Exception:
+        return None
+    return width + 1 if width is not None and width < 100_000 else None  # +1: $ before "\n"
+
+
+def _index_key(literal: str) -> tuple[str, str]:
+    """How to look a literal up in a casefolded block: ("word", w) a token equal to w,
+    ("head", h) / ("tail", t) a token starting / ending with it, else ("sub", s) the
+    substring s. A piece of the literal bounded on a side (by another character of the
+    literal, or a BOUND) is bounded by a non-token character in the block too."""
+    body = literal.strip(BOUND)
+    best, rank = ("sub", body), (0, len(body))
+    for m in _WORD.finditer(body):
+        closed_left = m.start() > 0 or literal.startswith(BOUND)
+        closed_right = m.end() < len(body) or literal.endswith(BOUND)
+        word = m.group()
+        if closed_left and closed_right:
+            key, r = ("word", word), (2 if word not in COMMON else 0, len(word) + 4)
+        elif (closed_left or closed_right) and len(word) >= MIN_LITERAL:
+            key, r = ("head" if closed_left else "tail", word), (1, len(word))
+        else:
+            continue
+        if r > rank:
+            best, rank = key, r
     return best
 
 
 class Prefilter:
-    """Finds which rules could match a block: a rule whose every match must contain one of
-    its literals is tried only when the block has one of them. Literals are found through
-    the block's words (a dictionary look-up per word), or by substring when a literal has no
-    whole word inside it."""
+    """Finds which rules could match a block, as a bit mask (bit k: pattern k).
+
+    Rule k is let through when the block passes one of the tests of its requirement (a
+    word look-up per token, a token head or tail, a substring, or the block's first
+    characters), or when it has no requirement; and then only when the block is no longer
+    than the rule's length bound. Both are necessary conditions (see the module docstring),
+    so no rule that would match is ever left out."""
 
     def __init__(self, patterns: "list[str]"):
-        self.always: list[int] = []
-        self.by_word: dict[str, list[int]] = {}
-        self.by_substring: list[tuple[str, int]] = []
+        self.always = 0
+        self.words: dict[str, int] = {}
+        self.heads: dict[str, dict[str, int]] = {}  # first 3 characters -> head -> mask
+        self.tails: dict[str, dict[str, int]] = {}  # last 3 characters -> tail -> mask
+        self.substrings: dict[str, int] = {}
+        self.starts: dict[str, int] = {}
         for k, pattern in enumerate(patterns):
-            lits = literals(pattern)
-            if not lits:
-                self.always.append(k)
-                continue
-            for lit in lits:
-                word = key_word(lit)
-                if word:
-                    self.by_word.setdefault(word, []).append(k)
+            bit, req = 1 << k, literals(pattern)
+            if not req:
+                self.always |= bit
+            for atom in req or ():
+                if atom.startswith(START):
+                    self.starts[atom[1:]] = self.starts.get(atom[1:], 0) | bit
+                    continue
+                kind, s = _index_key(atom)
+                if kind == "word":
+                    self.words[s] = self.words.get(s, 0) | bit
+                elif kind == "sub":
+                    self.substrings[s] = self.substrings.get(s, 0) | bit
                 else:
-                    self.by_substring.append((lit.replace(BOUND, ""), k))
+                    table = (self.heads if kind == "head" else self.tails).setdefault(
+                        s[:3] if kind == "head" else s[-3:], {})
+                    table[s] = table.get(s, 0) | bit
+        self.start_lengths = tuple(sorted({len(p) for p in self.starts}))
+        #: token -> token_bits(token), for the tokens seen so far (a cache, cleared when full)
+        self._known: dict[str, int] = {}
+        limits = [max_length(p) for p in patterns]
+        top = max((n for n in limits if n is not None), default=0)
+        everything = (1 << len(patterns)) - 1
+        #: fits[n]: the rules a block of n characters is not too long for (n > top: fits[-1])
+        self.fits = [everything & ~sum(1 << k for k, m in enumerate(limits) if m is not None and m < n)
+                     for n in range(top + 2)]
+
+    def token_bits(self, token: str) -> int:
+        """Bit mask of the patterns whose requirement this token meets."""
+        found = self.words.get(token, 0)
+        for head, bits in self.heads.get(token[:3], {}).items():
+            if token.startswith(head):
+                found |= bits
+        for tail, bits in self.tails.get(token[-3:], {}).items():
+            if token.endswith(tail):
+                found |= bits
+        return found
+
+    def mask(self, text: str) -> int:
+        """Bit mask of the patterns that may match `text`."""
+        low = fold_block(text)
+        found = self.always
+        known = self._known
+        for token in set(_WORD.findall(low)):
+            bits = known.get(token)
+            if bits is None:
+                if len(known) >= KNOWN_TOKENS:
+                    known.clear()
+                bits = known[token] = self.token_bits(token)
+            found |= bits
+        for s, bits in self.substrings.items():
+            if s in low:
+                found |= bits
+        if self.start_lengths:
+            first = fold_start(low)
+            starts = self.starts
+            for n in self.start_lengths:
+                found |= starts.get(first[:n], 0)
+        fits = self.fits
+        return found & fits[min(len(text), len(fits) - 1)]
 
     def candidates(self, text: str) -> "list[int]":
         """Indexes of the patterns that may match `text`, in pattern order."""
-        low = text.casefold()
-        found = set(self.always)
-        for word in set(_WORD.findall(low)):
-            hit = self.by_word.get(word)
-            if hit:
-                found.update(hit)
-        for lit, k in self.by_substring:
-            if k not in found and lit in low:
-                found.add(k)
-        return sorted(found)
+        found = self.mask(text)
+        return [k for k in range(found.bit_length()) if found >> k & 1]

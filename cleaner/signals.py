@@ -34,27 +34,36 @@ class RuleSet:
         self.rules = tuple(rules)
         self.timeout = timeout
         self.prefilter = Prefilter([r.pattern for r in self.rules])
+        #: Per rule: its compiled search (what Rule.search calls), the rule, and whether it
+        #: captures a site; bound once so the loop below does no attribute look-ups.
+        self._runs = tuple((r.compiled.search, r, "site" in r.compiled.groupindex) for r in self.rules)
+        self._site_bound = sum(1 << k for k, r in enumerate(self.rules) if r.sites)
 
     def signals(self, text: str, site: str | None, problems: list[Problem]) -> list[Signal]:
+        """The signals of the rules that match `text`, in rule order. Only the rules the
+        prefilter lets through are searched: the others cannot match."""
         out: list[Signal] = []
-        for k in self.prefilter.candidates(text):
-            rule = self.rules[k]
-            if rule.sites and not site_matches(site, rule.sites):
+        todo = self.prefilter.mask(text)
+        runs, timeout, site_bound = self._runs, self.timeout, self._site_bound
+        while todo:
+            low = todo & -todo  # the lowest set bit: rules are tried in order
+            todo ^= low
+            k = low.bit_length() - 1
+            search, rule, captures = runs[k]
+            if low & site_bound and not site_matches(site, rule.sites):
                 continue
             try:
-                m = rule.search(text, self.timeout)
+                m = search(text, timeout=timeout)
             except TimeoutError:
                 problems.append(Problem(
                     "rule-timeout",
-                    f"{rule.id} ({rule.pack}) gave up after {self.timeout}s on a block of "
+                    f"{rule.id} ({rule.pack}) gave up after {timeout}s on a block of "
                     f"{len(text)} characters starting {text[:40]!r}; the block was kept",
                 ))
                 continue
             if m is None:
                 continue
-            capture = ""
-            if "site" in rule.compiled.groupindex:
-                capture = (m.group("site") or "").strip()
+            capture = (m.group("site") or "").strip() if captures else ""
             out.append(Signal(source=rule.id, category=rule.category, effect=rule.effect,
                               weight=rule.weight, span=m.span(), name=rule.name, capture=capture))
         return out

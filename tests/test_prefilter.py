@@ -1,0 +1,121 @@
+"""The prefilter is exact: it never leaves out a rule that would match, so RuleSet.signals
+gives what running every rule would; and the character facts its docstring relies on hold
+for the `regex` package in use."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import regex
+
+from cleaner.model import Problem, Signal
+from cleaner.packs import builtin_rules_dir, load_packs
+from cleaner.prefilter import (BOUND, START, Prefilter, _WORD, fold, fold_block, fold_start,
+                               literals, max_length)
+from cleaner.signals import RuleSet
+
+BUILTIN = load_packs([builtin_rules_dir()], check_examples=False)
+EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+
+
+def _examples() -> list[str]:
+    blocks = set()
+    for rule in BUILTIN:
+        for ex in rule.match + rule.keep:
+            blocks.update({ex, ex.strip(), ex.strip().upper(), ex.strip().lower()})
+    return sorted(b for b in blocks if b)
+
+
+def _every_rule(rules, text: str) -> list[Signal]:
+    out = []
+    for rule in rules:
+        m = rule.compiled.search(text)
+        if m:
+            capture = (m.group("site") or "").strip() if "site" in rule.compiled.groupindex else ""
+            out.append(Signal(source=rule.id, category=rule.category, effect=rule.effect,
+                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture))
+    return out
+
+
+def test_signals_equal_running_every_rule_on_every_example():
+    rs = RuleSet(BUILTIN, 5.0)
+    for text in _examples():
+        assert rs.signals(text, None, []) == _every_rule(BUILTIN, text), text
+
+
+def test_the_prefilter_skips_most_rules_on_ordinary_text():
+    pf = Prefilter([r.pattern for r in BUILTIN])
+    text = "The council met on Tuesday to approve the budget for the coming year, officials said."
+    assert len(pf.candidates(text)) < len(BUILTIN) // 10
+
+
+def _used_chars(pf: Prefilter) -> set[str]:
+    atoms = [*pf.words, *pf.substrings, *pf.starts]
+    atoms += [s for table in (*pf.heads.values(), *pf.tails.values()) for s in table]
+    return {ch for atom in atoms for ch in atom} - {BOUND, START}
+
+
+def test_every_character_regex_matches_to_a_prefilter_character_folds_to_it():
+    """Ignoring case, `regex` matches "k" to "K" and the Kelvin sign, "s" to "ſ", "i" to
+    "İ": all of them fold to the prefilter's character, so the folded block still has it."""
+    pf = Prefilter([r.pattern for r in BUILTIN])
+    for ch in _used_chars(pf) | set("abcdefghijklmnopqrstuvwxyz0123456789"):
+        if ch in "0 ":
+            continue  # folded digits and spaces: see the next test
+        for m in regex.finditer("(?i)" + regex.escape(ch), EVERY_CHAR):
+            assert fold_block(m.group()) == ch, (ch, m.group())
+
+
+def test_digits_and_spaces_fold_the_same_on_both_sides():
+    for pattern, folded in ((r"\d", "0"), (r"\s", " ")):
+        for m in regex.finditer(pattern, EVERY_CHAR):
+            assert fold(m.group()) == folded and fold_start(m.group().casefold()) == folded, m.group()
+
+
+def test_a_non_word_character_never_casefolds_into_a_token():
+    """A word boundary next to a literal means a non-word character or an edge: after
+    casefolding that is still no [a-z0-9], so the literal's word is a whole token."""
+    for m in regex.finditer(r"\W", EVERY_CHAR):
+        assert not _WORD.search(m.group().casefold()), m.group()
+
+
+def test_prefixes_anchored_patterns():
+    pf = Prefilter([r"(?i)^(?:menu|main menu|\d{1,2}:\d{2})$", r"(?im)^menu$", r"(?i)\bmenu\b"])
+    assert pf.candidates("Main Menu") == [0, 1, 2]
+    assert pf.candidates("12:30") == [0]
+    assert pf.candidates("١٢:٣٠") == [0]  # Arabic-Indic digits are \d too
+    assert pf.candidates("see the menu") == [1, 2]  # multiline: ^ is any line's start
+    assert Prefilter([r"(?i)\binstagram\b"]).candidates("İnstagram") == [0]
+    assert literals(r"(?i)^(?:by|from)\s+\w") == (START + "by ", START + "from ")
+    assert literals(r"^\w+x") is None  # could start with anything, "x" too short to look for
+    assert literals(r"^\w+:") == (":",)  # a symbol is worth looking for
+
+
+def test_length_bounds():
+    assert max_length(r"(?i)^(?:about|contact us)[.:]?$") == 12  # widest match, +1 for "\n"
+    assert max_length(r"^(?=.{0,250}$).*?\bwe\b") == 251
+    assert max_length(r"^(?:a|b)$|^c{1,3}$") == 4
+    assert max_length(r"^a+$") is None
+    assert max_length(r"(?m)^ab$") is None
+    assert max_length(r"^ab") is None
+    pf = Prefilter([r"(?i)^about$"])
+    assert pf.candidates("about") == [0] and pf.candidates("about\n") == [0]
+    assert pf.candidates("about " * 3) == []
+
+
+def test_fuzzy_and_nested_set_syntax_always_runs():
+    assert literals(r"(?:advertisement){e<=1}") is None
+    assert literals(r"[[:alpha:]]+ply") is None
+
+
+@pytest.mark.parametrize("text", ["a" * 60 + "b", "short"])
+def test_a_rule_that_times_out_is_reported_and_skipped(text):
+    from cleaner.packs import Rule
+
+    slow = Rule(id="TPL001", name="template.slow", category="template", effect="drop",
+                pattern=r"^(a|aa)+$", rationale="-", match=(), keep=(), weight=1.0, pack="p",
+                lang=(), sites=(), aliases=(), support={}, compiled=regex.compile(r"^(a|aa)+$"))
+    problems: list[Problem] = []
+    assert RuleSet([slow], 0.05).signals(text, None, problems) == []
+    assert [p.kind for p in problems] == (["rule-timeout"] if len(text) > 30 else [])
