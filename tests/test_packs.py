@@ -125,7 +125,8 @@ def test_the_prefilter_lets_every_match_example_through():
 
 
 def test_prefilter_literals_are_sound_on_tricky_patterns():
-    from cleaner.prefilter import Prefilter, literals
+    from cleaner.patterns import literals
+    from cleaner.prefilter import Prefilter
 
     assert literals(r"(?i)\bjoin our (?:whatsapp|telegram) channel\b")
     assert literals(r"\p{Lu}+") is None  # syntax only the regex package knows: always run

@@ -11,8 +11,8 @@ import regex
 
 from cleaner.model import Problem, Signal
 from cleaner.packs import builtin_rules_dir, load_packs
-from cleaner.prefilter import (BOUND, START, Prefilter, _WORD, fold, fold_block, fold_start,
-                               literals, max_length)
+from cleaner.patterns import BOUND, START, TOKEN, fold, fold_block, fold_start, literals, max_length
+from cleaner.prefilter import Prefilter
 from cleaner.signals import RuleSet
 
 BUILTIN = load_packs([builtin_rules_dir()], check_examples=False)
@@ -77,7 +77,7 @@ def test_a_non_word_character_never_casefolds_into_a_token():
     """A word boundary next to a literal means a non-word character or an edge: after
     casefolding that is still no [a-z0-9], so the literal's word is a whole token."""
     for m in regex.finditer(r"\W", EVERY_CHAR):
-        assert not _WORD.search(m.group().casefold()), m.group()
+        assert not TOKEN.search(m.group().casefold()), m.group()
 
 
 def test_prefixes_anchored_patterns():
