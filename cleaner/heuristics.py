@@ -170,10 +170,23 @@ def _spaces(text: str) -> list[int]:
     return out
 
 
-def repeats(norms: Sequence[str], counts: Sequence[int]) -> dict[int, dict[str, float]]:
+def affixes(normed: str) -> tuple[str, ...]:
+    """The text without its first k words, then without its last k words, for every k
+    that leaves at least REPEAT_MIN_WORDS words (`normed` has single spaces: see norm)."""
+    spaces = _spaces(normed)
+    if len(spaces) + 1 > HEADLINE_MAX_WORDS + 12:
+        return ()
+    parts = [normed[spaces[k] + 1:] for k in range(len(spaces) - REPEAT_MIN_WORDS + 1)]
+    parts += [normed[:spaces[-k]] for k in range(1, len(spaces) - REPEAT_MIN_WORDS + 2)]
+    return tuple(parts)
+
+
+def repeats(norms: Sequence[str], counts: Sequence[int],
+            parts: Sequence[tuple[str, ...]] | None = None) -> dict[int, dict[str, float]]:
     """Repeated blocks: the first standalone copy of a repeated text is a headline
     (`h.headline`); a later exact copy is `h.repeat` (`h.repeat-long` for a paragraph); a block made of another block and a
-    prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`."""
+    prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`. `parts`:
+    each block's affixes(), when already known."""
     first: dict[str, int] = {}
     for i, n in enumerate(norms):
         if counts[i] >= REPEAT_MIN_WORDS:
@@ -190,10 +203,7 @@ def repeats(norms: Sequence[str], counts: Sequence[int]) -> dict[int, dict[str, 
             continue
         if counts[i] > HEADLINE_MAX_WORDS + 12:
             continue
-        spaces = _spaces(n)  # norm() leaves single spaces between words
-        parts = [n[spaces[k] + 1:] for k in range(len(spaces) - REPEAT_MIN_WORDS + 1)]
-        parts += [n[:spaces[-k]] for k in range(1, len(spaces) - REPEAT_MIN_WORDS + 2)]
-        for part in parts:
+        for part in parts[i] if parts is not None else affixes(n):
             j = first.get(part)
             if j is not None and j != i:
                 out.setdefault(i, {})["h.repeat-prefix"] = 1.0
@@ -228,6 +238,7 @@ class Local:
     count: int
     ends: bool
     feats: Mapping[str, float]
+    affixes: tuple[str, ...]
 
 
 def local_features(text: str, stopwords: frozenset[str]) -> Local:
@@ -255,7 +266,7 @@ def local_features(text: str, stopwords: frozenset[str]) -> Local:
         f["h.date-only"] = 1.0
     if count > MASS_WORDS:
         f["h.mass"] = math.log2(count / MASS_WORDS)
-    return Local(normed, count, ends, f)
+    return Local(normed, count, ends, f, affixes(normed))
 
 
 def block_features(
@@ -277,7 +288,7 @@ def block_features(
     norms = [loc.norm for loc in local]
     counts = [loc.count for loc in local]
     ends = [loc.ends for loc in local]
-    rep = repeats(norms, counts)
+    rep = repeats(norms, counts, [loc.affixes for loc in local])
     names = site_names(site, signals)
     last = len(blocks) - 1
     feats: list[dict[str, float]] = context_features(blocks, counts, ends)
