@@ -101,6 +101,28 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
     return out
 
 
+#: Rule categories whose lines head a list of links (a "You may also like" heading).
+LIST_HEADS = ("rule:related", "rule:navigation", "rule:social", "rule:share", "rule:tags")
+#: A listed line has at most this many words and is not prose.
+LIST_MAX_WORDS = 15
+
+
+def listed_features(feats: list[dict[str, float]], counts: Sequence[int]) -> None:
+    """In place: `h.listed` on the short lines (no prose, no rule of their own) that follow,
+    without a break, a line a link-list heading rule marks: the teaser headlines under
+    "You may also like...", the items under "Related"."""
+    open_list = False
+    for f, n in zip(feats, counts):
+        short = 0 < n <= LIST_MAX_WORDS and "shape:prose" not in f
+        ruled = any(k.startswith("rule:") for k in f)
+        if open_list and short and not ruled:
+            f["h.listed"] = 1.0
+        if any(k in f for k in LIST_HEADS):
+            open_list = True
+        elif not short:
+            open_list = False
+
+
 def sequence_features(feats: list[dict[str, float]]) -> None:
     """In place: has a tail marker (a rule with effect `end`) or any rule been seen since the
     first prose block that no rule marks (markers in a menu above the article do not count),

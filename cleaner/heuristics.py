@@ -15,7 +15,8 @@ from typing import Mapping, Sequence
 
 import regex
 
-from cleaner.context import conjoin, context_features, is_prose, sequence_features, shape_features
+from cleaner.context import (conjoin, context_features, is_prose, listed_features, sequence_features,
+                             shape_features)
 from cleaner.model import Block, Signal
 
 _NORM = regex.compile(r"[\W_]+")
@@ -317,6 +318,7 @@ def block_features(
             if s.effect == "end":
                 f["rule.end"] = 1.0
         feats[i] = f
+    listed_features(feats, counts)
     sequence_features(feats)
     renamed: dict[str, str | None] = {}  # one regime per document
     for f in feats:
