@@ -361,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2,
                     help="2+: also train on the texts as the first round's weights clean them")
     ap.add_argument("--cv-only", action="store_true")
+    ap.add_argument("--headline-drop", action="store_true",
+                    help="also report held-out scores with Config(headline='drop') (the gold has no headline)")
     ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     ap.add_argument("--init", type=Path, default=Path(__file__).with_name("weights_init.toml"),
                     help="weights the fit starts from")
@@ -384,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
         fold_weights.update((page, w) for page in test_pages)
     held = [ex for ex in examples if ex.page in fold_weights]
     show("held-out", evaluate(held, lambda ex: fold_weights[ex.page]))
+    if args.headline_drop:
+        dropped = {page: w.dropping_headline() for page, w in fold_weights.items()}
+        show("held-out, headline dropped", evaluate(held, lambda ex: dropped[ex.page]))
     if args.cv_only:
         return 0
     final = fit(args, init, cleaner, examples, args.seed)

@@ -226,13 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-site", action="store_true", help="do not pass the page's host as site")
     ap.add_argument("--json", type=Path, help="write the scores here")
     ap.add_argument("--weights", type=Path, help="a weights file other than the shipped one")
+    ap.add_argument("--headline", choices=["keep", "drop"], default="keep",
+                    help="drop: also remove the headline (the gold text has none)")
     args = ap.parse_args(argv)
 
     from cleaner import Cleaner, Config
 
     split = lambda s: tuple(x.strip() for x in s.split(",") if x.strip())
     config = Config(select=split(args.select), ignore=split(args.ignore), rule_paths=split(args.rules),
-                    **({"weights": str(args.weights)} if args.weights else {}))
+                    headline=args.headline, **({"weights": str(args.weights)} if args.weights else {}))
     try:
         cleaner = Cleaner(config)
     except Exception as e:  # PackError, SelectorError: the rule packs do not load
@@ -253,14 +255,15 @@ def main(argv: list[str] | None = None) -> int:
             spent += time.perf_counter() - t0
         outs = [results[pid].text for pid in ids]
         row = score_pages(outs, gold_bags, texts)
-        rows.append({"input": name, "method": "cleaner", **row,
+        rows.append({"input": name, "method": "cleaner" if args.headline == "keep" else "cleaner --headline drop", **row,
                      "pages_per_s": len(ids) / spent if spent else 0.0})
         diagnostics.append((name, results))
 
-    print(f"{'input':<13}{'method':<9}{'P':>7}{'R':>7}{'F1':>7}{'emptied':>9}{'pages/s':>9}")
+    width = max(9, max(len(r["method"]) + 2 for r in rows))
+    print(f"{'input':<13}{'method':<{width}}{'P':>7}{'R':>7}{'F1':>7}{'emptied':>9}{'pages/s':>9}")
     for r in rows:
         speed = f"{r['pages_per_s']:.0f}" if "pages_per_s" in r else ""
-        print(f"{r['input']:<13}{r['method']:<9}{r['precision']:>7.3f}{r['recall']:>7.3f}"
+        print(f"{r['input']:<13}{r['method']:<{width}}{r['precision']:>7.3f}{r['recall']:>7.3f}"
               f"{r['f1']:>7.3f}{r['emptied']:>9}{speed:>9}")
     if args.details > 0:
         for name, results in diagnostics:

@@ -15,7 +15,7 @@ import click
 
 from cleaner import __version__
 from cleaner import configfile, remote
-from cleaner.config import Config
+from cleaner.config import HEADLINE_CHOICES, Config
 from cleaner.cli_learn import GROUP_HELP, learn, learn_packs
 from cleaner.cli_rules import rules_group
 from cleaner.core import Cleaner
@@ -40,7 +40,7 @@ def _split(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def selection_options(f):
-    """--select, --ignore, --rules, --language, --site: shared by run and explain."""
+    """--select, --ignore, --rules, --language, --site, --headline: shared by run and explain."""
     options = [
         click.option("--select", multiple=True, metavar="SEL",
                      help="Use only these rules: ids (PROMO001), prefixes (PROMO), categories "
@@ -52,6 +52,8 @@ def selection_options(f):
         click.option("--language", default="auto", show_default=True,
                      help="Language of the documents (ISO code, for stopwords), or 'auto'."),
         click.option("--site", help="Publisher host or name of every document (enables site packs and the site-name heuristic)."),
+        click.option("--headline", type=click.Choice(HEADLINE_CHOICES), default="keep", show_default=True,
+                     help="Keep the headline (once, as the first line) or drop it too: body text only."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Configuration file (default: the nearest cleaner.toml or pyproject.toml with [tool.cleaner])."),
     ]
@@ -65,7 +67,7 @@ _CLI_FIELDS = {
     "select": ("select", _split), "ignore": ("ignore", _split),
     "rule_paths": ("rule_paths", lambda v: tuple(str(p) for p in v)),
     "no_builtin": ("builtin_rules", lambda v: not v), "language": ("language", str),
-    "site": ("site", lambda v: v),
+    "site": ("site", lambda v: v), "headline": ("headline", str),
 }
 
 
@@ -200,7 +202,7 @@ Examples:
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (tcp://host:8786); default: a LocalCluster with -j workers.")
 @click.option("--partitions", type=int, default=None, help="With --engine dask: tasks in flight at once (default: 4 per worker).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
-def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, config_file, kind,
+def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, kind,
         text_field, id_field, keep_original, html_comments, jobs, resume, learn_first, group_by, min_docs,
         min_share, engine, scheduler, partitions, quiet):
     """Clean text, HTML and JSONL files and folders.
@@ -272,7 +274,7 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @selection_options
 @click.option("--color/--no-color", default=None, help="Colour the table (default: on a terminal only).")
-def explain(file, select, ignore, rule_paths, no_builtin, language, site, config_file, color):
+def explain(file, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, color):
     """Show every block of FILE with its state (HEAD, BODY, INSERT, TAIL), whether it is
     kept, dropped or trimmed, and the rule ids or heuristics behind the decision.
 

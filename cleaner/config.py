@@ -19,6 +19,9 @@ LANGUAGE_NAMES = {
 }
 
 
+HEADLINE_CHOICES = ("keep", "drop")
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that changes what cleaning does. The same Config gives the same output
@@ -37,6 +40,9 @@ class Config:
       settles in one or two passes.
     - weights: path of a decoder weights file; None = the one shipped in the package.
     - max_bytes: a document larger than this is reported and skipped.
+    - headline: "keep" the headline once, as the first line of the article (the design's
+      default), or "drop" it too (body text only, as most extraction benchmarks' gold
+      text is). The headline is found by the h.title / h.headline heuristics.
     """
 
     select: tuple[str, ...] = ()
@@ -50,12 +56,15 @@ class Config:
     max_passes: int = 100
     weights: str | None = None
     max_bytes: int = 64 * 1024 * 1024
+    headline: str = "keep"
 
     def __post_init__(self) -> None:
         if self.match_timeout <= 0:
             raise ValueError("match_timeout must be positive")
         if self.max_passes < 1:
             raise ValueError("max_passes must be at least 1")
+        if self.headline not in HEADLINE_CHOICES:
+            raise ValueError(f"headline must be one of {', '.join(HEADLINE_CHOICES)}, not {self.headline!r}")
         if self.language != "auto" and self.language not in LANGUAGE_NAMES:
             known = ", ".join(sorted(LANGUAGE_NAMES))
             raise ValueError(f"unknown language {self.language!r}; use 'auto' or one of {known}")

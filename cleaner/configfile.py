@@ -10,6 +10,7 @@ current folder upwards, or named with --config. Command-line options override th
     builtin = true
     match_timeout = 1.0
     keep_nonempty = true
+    headline = "keep"           # or "drop": body text only
     storage_options = { anon = false }   # fsspec options for s3:// and other URLs
 """
 
@@ -26,7 +27,7 @@ KEYS: Mapping[str, tuple[str, type | tuple[type, ...]]] = {
     "select": ("select", list), "ignore": ("ignore", list), "rules": ("rule_paths", list),
     "language": ("language", str), "site": ("site", str), "builtin": ("builtin_rules", bool),
     "match_timeout": ("match_timeout", (int, float)), "keep_nonempty": ("keep_nonempty", bool),
-    "weights": ("weights", str), "max_bytes": ("max_bytes", int),
+    "weights": ("weights", str), "max_bytes": ("max_bytes", int), "headline": ("headline", str),
 }
 
 

@@ -71,6 +71,8 @@ class Cleaner:
         self.rules: tuple[Rule, ...] = tuple(select_rules(all_rules, self.config.select, self.config.ignore))
         self.ruleset = RuleSet(self.rules, self.config.match_timeout)
         self.weights = Weights.load(self.config.weights)
+        if self.config.headline == "drop":
+            self.weights = self.weights.dropping_headline()
         self.stoplists = Stoplists.load()
 
     def __reduce__(self):

@@ -40,6 +40,8 @@ MAX_CITED, MIN_SHARE = 4, 0.25
 #: of the article (INSERT) only on evidence about the block itself: a rule or a named
 #: heuristic other than h.mass. On the development set, context alone put 471 article words
 #: in INSERT for 75 boilerplate words there (and 1,756 boilerplate words in TAIL for 182).
+#: The features that mark the headline (kept once by default, see Config.headline).
+HEADLINE_FEATURES = ("h.headline", "h.title")
 BARE_REGIMES = ("doc.short:few", "doc.short:some")
 _INSERT = STATES.index(State.INSERT)
 
@@ -108,6 +110,15 @@ class Weights:
                 for f, row in sorted(self.emission.items())
             },
         }
+
+    def dropping_headline(self) -> "Weights":
+        """The weights with the headline heuristics (HEADLINE_FEATURES) pushing out of BODY
+        by as much as they normally push into it: Config(headline="drop")."""
+        emission = dict(self.emission)
+        for name in HEADLINE_FEATURES:
+            if name in emission:
+                emission[name] = tuple(-v for v in emission[name])
+        return Weights(self.start, self.transition, emission, self.source + " (headline dropped)")
 
     def emit(self, features: Mapping[str, float]) -> list[float]:
         head = body = insert = tail = 0.0

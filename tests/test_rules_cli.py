@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -112,6 +113,24 @@ def test_config_file_is_found_upwards_and_the_command_line_wins(tmp_path, monkey
     (sub / "cleaner.toml").write_text('selectt = ["PROMO"]\n')
     res = CliRunner().invoke(main, ["config", "show"])
     assert res.exit_code == 2 and "unknown setting 'selectt'" in res.output
+
+
+def test_headline_setting_from_file_and_command_line(tmp_path, monkeypatch):
+    (tmp_path / "cleaner.toml").write_text('headline = "drop"\n')
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["config", "show"])
+    line = next(line for line in res.stdout.splitlines() if line.startswith("headline"))
+    assert "'drop'" in line and "cleaner.toml" in line
+    seed = str(Path(__file__).resolve().parent.parent / "seeds" / "002_1a71848b3a6b5cd5.txt")
+    out = CliRunner().invoke(main, ["explain", seed, "--no-color"]).stdout
+    assert "h.headline" in out or "h.title" in out
+    res = CliRunner().invoke(main, ["config", "show", "--headline", "keep"])
+    assert "'keep'" in res.stdout and "command line" in res.stdout
+    res = CliRunner().invoke(main, ["config", "show", "--headline", "maybe"])
+    assert res.exit_code == 2
+    (tmp_path / "cleaner.toml").write_text('headline = "sometimes"\n')
+    res = CliRunner().invoke(main, ["config", "show"])
+    assert res.exit_code == 2 and "headline must be one of keep, drop" in res.output
 
 
 def test_a_catastrophic_pattern_times_out_is_reported_and_the_block_stays(tmp_path):

@@ -44,3 +44,16 @@ def test_002_keeps_headline_once_and_the_article(cleaner):
     assert {"More from Dagenham Chronicle", "About Us", "Dagenham Chronicle"} <= gone
     assert any(t.startswith("© 2023 Transparency Group Media") for t in gone)
     assert any(t.startswith("Home London News") for t in gone)
+
+
+def test_002_headline_drop_removes_only_the_headline(cleaner):
+    from cleaner import Cleaner, Config
+
+    text = _seed("002")
+    kept = cleaner.clean(text)
+    dropped = Cleaner(Config(headline="drop")).clean(text)
+    headline = "Officer Zalesskiy ‘punched and kicked boy, 14, then made false statements’"
+    assert kept.text.startswith(headline + "\n")
+    assert dropped.text == kept.text[len(headline):].lstrip("\n")
+    (gone,) = [d for d in dropped.decisions if d.block.text == headline and d.block.index > 0]
+    assert not gone.kept and set(gone.reasons) & {"h.headline", "h.title"}
