@@ -46,7 +46,7 @@ INPUTS = ("trafilatura", "fulltext")
 #: precise by construction (their examples and the gold-text check say so) and most fire on
 #: too few of these pages to learn from; the headline and repeat heuristics carry the
 #: design's conventions (the headline is kept once), which the gold text does not follow.
-FIXED_PREFIXES = ("rule:", "rule.end", "h.repeat-prefix", "h.headline", "h.title", "h.echo")
+FIXED_PREFIXES = ("rule:", "rule.end", "h.repeat-prefix", "h.headline", "h.first-copy", "h.title", "h.echo")
 #: After a tail marker (a rule with effect `end`) in an extractor's output, the text is not
 #: article: on the development set 21 of 3,450 such words are. Too few blocks carry the
 #: feature for the regression to learn a weight that strong, so it is set by hand.
@@ -117,7 +117,7 @@ def headline_is_body(states: list[State] | None, feats) -> list[State] | None:
         return states
     first = states.index(State.BODY)
     for i in range(first):
-        if "h.headline" in feats[i] or "h.title" in feats[i]:
+        if "h.headline" in feats[i] or "h.first-copy" in feats[i] or "h.title" in feats[i]:
             return [State.HEAD] * i + [State.BODY] + [State.INSERT if s is State.HEAD else s for s in states[i + 1:first]] + states[first:]
     return states
 

@@ -183,9 +183,11 @@ def affixes(normed: str) -> tuple[str, ...]:
 
 
 def repeats(norms: Sequence[str], counts: Sequence[int],
-            parts: Sequence[tuple[str, ...]] | None = None) -> dict[int, dict[str, float]]:
+            parts: Sequence[tuple[str, ...]] | None = None,
+            prose: Sequence[bool] | None = None) -> dict[int, dict[str, float]]:
     """Repeated blocks: the first standalone copy of a repeated text is a headline
-    (`h.headline`); a later exact copy is `h.repeat` (`h.repeat-long` for a paragraph); a block made of another block and a
+    (`h.headline`) above the first prose block (`prose`), and kept like one below it
+    (`h.first-copy`: a subhead or list item printed again); a later exact copy is `h.repeat` (`h.repeat-long` for a paragraph); a block made of another block and a
     prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`. `parts`:
     each block's affixes(), when already known."""
     first: dict[str, int] = {}
@@ -209,9 +211,10 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
             if j is not None and j != i:
                 out.setdefault(i, {})["h.repeat-prefix"] = 1.0
                 contained.add(j)
+    top = next((i for i, p in enumerate(prose) if p), len(norms)) if prose is not None else len(norms)
     for j in contained:
         if counts[j] <= HEADLINE_MAX_WORDS:
-            out.setdefault(j, {})["h.headline"] = 1.0
+            out.setdefault(j, {})["h.headline" if j < top else "h.first-copy"] = 1.0
     return out
 
 
@@ -289,7 +292,7 @@ def block_features(
     norms = [loc.norm for loc in local]
     counts = [loc.count for loc in local]
     ends = [loc.ends for loc in local]
-    rep = repeats(norms, counts, [loc.affixes for loc in local])
+    rep = repeats(norms, counts, [loc.affixes for loc in local], [is_prose(n, e) for n, e in zip(counts, ends)])
     names = site_names(site, signals)
     last = len(blocks) - 1
     feats: list[dict[str, float]] = context_features(blocks, counts, ends)
@@ -310,6 +313,7 @@ def block_features(
         if any(s.effect != "trim" for s in signals[i]):  # a rule outweighs looking like a title
             f.pop("h.title", None)
             f.pop("h.headline", None)
+            f.pop("h.first-copy", None)
         for s in signals[i]:
             if s.effect == "trim":
                 continue
