@@ -187,7 +187,10 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
             prose: Sequence[bool] | None = None) -> dict[int, dict[str, float]]:
     """Repeated blocks: the first standalone copy of a repeated text is a headline
     (`h.headline`) above the first prose block (`prose`), and kept like one below it
-    (`h.first-copy`: a subhead or list item printed again); a later exact copy is `h.repeat` (`h.repeat-long` for a paragraph); a block made of another block and a
+    (`h.first-copy`: a subhead or list item printed again); a later exact copy is `h.repeat`
+    when the first copy is above the first prose block (a headline, a menu), `h.copy` when
+    it is below (a list item printed twice; its weight is learned per regime), and
+    `h.repeat-long` for a paragraph; a block made of another block and a
     prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`. `parts`:
     each block's affixes(), when already known."""
     first: dict[str, int] = {}
@@ -196,12 +199,16 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
             first.setdefault(n, i)
     out: dict[int, dict[str, float]] = {}
     contained: set[int] = set()
+    top = next((i for i, p in enumerate(prose) if p), len(norms)) if prose is not None else len(norms)
     for i, n in enumerate(norms):
         if counts[i] < REPEAT_MIN_WORDS:
             continue
         if first[n] != i:
-            long = counts[i] > HEADLINE_MAX_WORDS  # a repeated paragraph, not a title or label
-            out.setdefault(i, {})["h.repeat-long" if long else "h.repeat"] = 1.0
+            if counts[i] > HEADLINE_MAX_WORDS:  # a repeated paragraph, not a title or label
+                name = "h.repeat-long"
+            else:  # a copy of the headline or of a line above the article, or of a line in it
+                name = "h.repeat" if first[n] < top else "h.copy"
+            out.setdefault(i, {})[name] = 1.0
             contained.add(first[n])
             continue
         if counts[i] > HEADLINE_MAX_WORDS + 12:
@@ -211,7 +218,6 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
             if j is not None and j != i:
                 out.setdefault(i, {})["h.repeat-prefix"] = 1.0
                 contained.add(j)
-    top = next((i for i, p in enumerate(prose) if p), len(norms)) if prose is not None else len(norms)
     for j in contained:
         if counts[j] <= HEADLINE_MAX_WORDS:
             out.setdefault(j, {})["h.headline" if j < top else "h.first-copy"] = 1.0
