@@ -107,15 +107,14 @@ LIST_HEADS = ("rule:related", "rule:navigation", "rule:social", "rule:share", "r
 LIST_MAX_WORDS = 15
 
 
-def listed_features(feats: list[dict[str, float]], counts: Sequence[int]) -> None:
-    """In place: `h.listed` on the short lines (no prose, no rule of their own) that follow,
-    without a break, a line a link-list heading rule marks: the teaser headlines under
-    "You may also like...", the items under "Related"."""
+def listed_features(feats: list[dict[str, float]], counts: Sequence[int], ruled: Sequence[bool]) -> None:
+    """In place: `h.listed` on the short lines (no prose, no rule of their own: `ruled`) that
+    follow, without a break, a line a link-list heading rule marks: the teaser headlines
+    under "You may also like...", the items under "Related"."""
     open_list = False
-    for f, n in zip(feats, counts):
+    for f, n, own in zip(feats, counts, ruled):
         short = 0 < n <= LIST_MAX_WORDS and "shape:prose" not in f
-        ruled = any(k.startswith("rule:") for k in f)
-        if open_list and short and not ruled:
+        if open_list and short and not own:
             f["h.listed"] = 1.0
         if any(k in f for k in LIST_HEADS):
             open_list = True
@@ -123,22 +122,22 @@ def listed_features(feats: list[dict[str, float]], counts: Sequence[int]) -> Non
             open_list = False
 
 
-def sequence_features(feats: list[dict[str, float]]) -> None:
+def sequence_features(feats: list[dict[str, float]], ruled: Sequence[bool]) -> None:
     """In place: has a tail marker (a rule with effect `end`) or any rule been seen since the
-    first prose block that no rule marks (markers in a menu above the article do not count),
-    and how much
-    prose is still to come after the block."""
+    first prose block that no rule marks (`ruled`: a rule other than a trim fired on the
+    block; markers in a menu above the article do not count), and how much prose is still
+    to come after the block."""
     seen_prose = seen_end = seen_rule = False
-    for f in feats:
+    for f, own in zip(feats, ruled):
         if seen_end:
             f["seen.end"] = 1.0
         if seen_rule:
             f["seen.rule"] = 1.0
         if seen_prose:
             seen_end = seen_end or "rule.end" in f
-            seen_rule = seen_rule or any(k.startswith("rule:") for k in f)
+            seen_rule = seen_rule or own
         # prose that a rule marks (a cookie notice, a quote-delay footer) does not start the article
-        seen_prose = seen_prose or ("shape:prose" in f and not any(k.startswith("rule:") for k in f))
+        seen_prose = seen_prose or ("shape:prose" in f and not own)
     ahead = 0
     for f in reversed(feats):
         f["ahead.prose:" + ("0" if ahead == 0 else "few" if ahead <= 2 else "many")] = 1.0

@@ -328,8 +328,9 @@ def block_features(
             if s.effect == "end":
                 f["rule.end"] = 1.0
         feats[i] = f
-    listed_features(feats, counts)
-    sequence_features(feats)
+    ruled = [any(s.effect != "trim" for s in sigs) for sigs in signals]
+    listed_features(feats, counts, ruled)
+    sequence_features(feats, ruled)
     renamed: dict[str, str | None] = {}  # one regime per document
     for f in feats:
         conjoin(f, renamed)
