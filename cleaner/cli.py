@@ -226,8 +226,9 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
     if learn_first:
         if STDIN in inputs:
             raise click.UsageError("--learn reads the inputs twice, so it cannot read standard input.")
+        max_bytes = resolve_config(click.get_current_context())[0].max_bytes
         learned = Path(tempfile.mkdtemp(prefix="cleaner-learned-"))
-        lines, failures = learn_packs(tuple(inputs), learned, group_by, min_docs, min_share, options, Config().max_bytes)
+        lines, failures = learn_packs(tuple(inputs), learned, group_by, min_docs, min_share, options, max_bytes)
         if not quiet:
             click.echo("learned: " + "\n         ".join(lines), err=True)
         extra = (str(learned),)
