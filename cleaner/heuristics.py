@@ -190,8 +190,9 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
     (`h.first-copy`: a subhead or list item printed again); a later exact copy is `h.repeat`
     when the first copy is above the first prose block (a headline, a menu), `h.copy` when
     it is below (a list item printed twice; its weight is learned per regime), and
-    `h.repeat-long` for a paragraph; a block made of another block and a
-    prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`. `parts`:
+    `h.repeat-long` for a paragraph; a block made of a block above the first prose block
+    and a prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`
+    (an article sentence that contains a short label from further down is not). `parts`:
     each block's affixes(), when already known."""
     first: dict[str, int] = {}
     for i, n in enumerate(norms):
@@ -215,7 +216,7 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
             continue
         for part in parts[i] if parts is not None else affixes(n):
             j = first.get(part)
-            if j is not None and j != i:
+            if j is not None and j != i and j < top:  # a headline or a line above the article
                 out.setdefault(i, {})["h.repeat-prefix"] = 1.0
                 contained.add(j)
     for j in contained:
