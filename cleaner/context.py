@@ -103,23 +103,26 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
 
 #: Rule categories whose lines head a list of links (a "You may also like" heading).
 LIST_HEADS = ("rule:related", "rule:navigation", "rule:social", "rule:share", "rule:tags")
-#: A listed line has at most this many words and is not prose.
-LIST_MAX_WORDS = 15
+#: A listed line has at most this many words and is not prose; a list has at most
+#: LIST_MAX_ITEMS lines (a longer run of short lines is a table or a list of the article's).
+LIST_MAX_WORDS, LIST_MAX_ITEMS = 15, 10
 
 
 def listed_features(feats: list[dict[str, float]], counts: Sequence[int], ruled: Sequence[bool]) -> None:
     """In place: `h.listed` on the short lines (no prose, no rule of their own: `ruled`) that
     follow, without a break, a line a link-list heading rule marks: the teaser headlines
     under "You may also like...", the items under "Related"."""
-    open_list = False
+    items = -1  # lines since the heading; -1: no list open
     for f, n, own in zip(feats, counts, ruled):
         short = 0 < n <= LIST_MAX_WORDS and "shape:prose" not in f
-        if open_list and short and not own:
+        if 0 <= items < LIST_MAX_ITEMS and short and not own:
             f["h.listed"] = 1.0
         if any(k in f for k in LIST_HEADS):
-            open_list = True
-        elif not short:
-            open_list = False
+            items = 0
+        elif not short or items >= LIST_MAX_ITEMS:
+            items = -1
+        elif items >= 0:
+            items += 1
 
 
 def sequence_features(feats: list[dict[str, float]], ruled: Sequence[bool]) -> None:
