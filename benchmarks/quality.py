@@ -8,16 +8,17 @@ intersection). Precision is averaged over pages with a non-empty output, recall 
 with a non-empty gold; F1 = 2PR / (P + R) of the two means. "emptied" counts pages whose
 output is empty although the input was not (a lost article).
 
-For each input folder (trafilatura/, fulltext/) it prints a "before" row (the input as is)
-and a "cleaner" row, then diagnostics for the cleaner rows:
+For each input folder (trafilatura/, fulltext/; or html/, extracted as `cleaner run`
+extracts HTML) it prints a "before" row (the input as is) and a "cleaner" row, then
+diagnostics for the cleaner rows:
   - false positives: the reasons (d.reasons[0], and any position) that removed gold text,
     counted in gold shingles, and the worst removed gold lines;
   - false negatives: kept blocks that are not article (see `is_article`), grouped by kind.
 
 Usage, from the repository root:
-    python benchmarks/quality.py [--bench DIR] [--inputs trafilatura,fulltext]
+    python benchmarks/quality.py [--bench DIR] [--inputs trafilatura,fulltext[,html]]
         [--select ID,...] [--ignore ID,...] [--rules PATH,...] [--no-site]
-        [--limit N] [--details N] [--json FILE]
+        [--headline keep|drop] [--weights FILE] [--limit N] [--details N] [--json FILE]
 --rules adds pack files to the built-in ones; the page's host (meta.json) is passed to
 clean() as `site` unless --no-site.
 
@@ -141,6 +142,19 @@ def kind_of(text: str) -> str:
 
 # -- running ----------------------------------------------------------------------------------
 
+def read_inputs(bench: Path, name: str, ids: list[str], urls: dict[str, str]) -> list[str]:
+    """The input texts of one input folder; `html` is html/<id>.html.gz extracted as
+    `cleaner run` extracts HTML (trafilatura, comments left out)."""
+    if name != "html":
+        return [(bench / name / f"{pid}.txt").read_text(encoding="utf-8") for pid in ids]
+    import gzip
+
+    from cleaner.formats import Options, extract_html
+
+    return [extract_html(gzip.decompress((bench / "html" / f"{pid}.html.gz").read_bytes()), Options(),
+                         urls.get(pid))[0] for pid in ids]
+
+
 def load_pages(bench: Path, limit: int | None) -> tuple[list[str], dict[str, str]]:
     ids = sorted(p.stem for p in (bench / "gold").glob("*.txt"))[:limit or None]
     urls = {}
@@ -245,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     gold_bags = [shingles(golds[pid]) for pid in ids]
     rows, diagnostics = [], []
     for name in split(args.inputs):
-        texts = [(args.bench / name / f"{pid}.txt").read_text(encoding="utf-8") for pid in ids]
+        texts = read_inputs(args.bench, name, ids, urls)
         rows.append({"input": name, "method": "before", **score_pages(texts, gold_bags, texts)})
         results, spent = {}, 0.0
         for pid, text in zip(ids, texts):
