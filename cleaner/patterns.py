@@ -71,18 +71,35 @@ class _Unknown(Exception):
     """Some match may start with anything."""
 
 
+def folds_simply(ch: str) -> bool:
+    """Is `ch` a cased letter of the Latin-1, Latin Extended-A or basic Cyrillic alphabets, which `regex`
+    matches ignoring case to exactly the characters that casefold as `ch` does (checked
+    against `regex` over every code point in tests/test_prefilter.py)? Literals in these
+    alphabets ("все права защищены", "página") can then be required too."""
+    o = ord(ch)
+    return (0xC0 <= o <= 0x17E and o not in _IRREGULAR) or 0x410 <= o <= 0x44F or o in (0x401, 0x451)
+
+
+#: Latin-1 and Latin Extended-A characters that are not letters or do not fold simply
+#: (× ß ÷ ÿ İ ı ŉ: "İ" and "ı" match "i"/"I" in `regex` but casefold otherwise).
+_IRREGULAR = frozenset((0xD7, 0xDF, 0xF7, 0xFF, 0x130, 0x131, 0x149))
+
+
 def fold(ch: str) -> str | None:
     """The block-side form of a pattern character (see fold_start), or None when it has
-    none we trust: ASCII lower-cased, every digit "0", every space " ", and uncased
-    symbols as themselves."""
+    none we trust: ASCII lower-cased, every digit "0", every space " ", letters that fold
+    simply casefolded, and uncased symbols and letters (category Lo) as themselves."""
     if _DIGIT.match(ch):
         return "0"
     if _SPACE.match(ch):
         return " "
     if ch.isascii():
         return ch.lower()
-    if unicodedata.category(ch)[0] in "PSZ" and ch.casefold() == ch.upper() == ch.lower() == ch:
-        return ch
+    if folds_simply(ch):
+        return ch.casefold()
+    category = unicodedata.category(ch)
+    if (category[0] in "PSZ" or category == "Lo") and ch.casefold() == ch.upper() == ch.lower() == ch:
+        return ch  # an uncased symbol, or a letter of a script without case (CJK, kana, Hangul...)
     return None
 
 
@@ -123,11 +140,12 @@ def _chars(op, av) -> "set[str] | None":
 
 def _run_char(op, av) -> str | None:
     """The one character this item matches (ignoring case) as the casefolded block has it:
-    ASCII lower-cased, or an uncased symbol; else None."""
+    ASCII lower-cased, a letter that folds simply casefolded, or an uncased symbol; else
+    None."""
     codes = [av] if op is C.LITERAL else [a for o, a in av if o is C.LITERAL] if op is C.IN else []
     if not codes or op is C.IN and len(codes) < len(av):
         return None
-    chars = {chr(c).lower() if c < 128 else chr(c) for c in codes}
+    chars = {chr(c).lower() if c < 128 else chr(c).casefold() if folds_simply(chr(c)) else chr(c) for c in codes}
     ch = chars.pop() if len(chars) == 1 else None
     return ch if ch and (ch.isascii() or fold(ch) == ch) else None
 

@@ -5,13 +5,15 @@ for the `regex` package in use."""
 from __future__ import annotations
 
 import sys
+import unicodedata
 
 import pytest
 import regex
 
 from cleaner.model import Problem, Signal
 from cleaner.packs import builtin_rules_dir, load_packs
-from cleaner.patterns import BOUND, START, TOKEN, fold, fold_block, fold_start, literals, max_length
+from cleaner.patterns import (BOUND, START, TOKEN, fold, fold_block, fold_start, folds_simply, literals,
+                              max_length)
 from cleaner.prefilter import Prefilter
 from cleaner.signals import RuleSet
 
@@ -65,6 +67,41 @@ def test_every_character_regex_matches_to_a_prefilter_character_folds_to_it():
             continue  # folded digits and spaces: see the next test
         for m in regex.finditer("(?i)" + regex.escape(ch), EVERY_CHAR):
             assert fold_block(m.group()) == ch, (ch, m.group())
+
+
+def test_letters_that_fold_simply_match_only_what_casefolds_alike():
+    """Latin-1, Latin Extended-A and Cyrillic letters (patterns.folds_simply): whatever
+    `regex` matches to one of them ignoring case casefolds as it does."""
+    simple = [ch for ch in EVERY_CHAR[:0x500] if folds_simply(ch)]
+    assert "я" in simple and "É" in simple and "ő" in simple and "ı" not in simple
+    matched = set(regex.findall("(?i)[" + "".join(map(regex.escape, simple)) + "]", EVERY_CHAR))
+    for x in matched:
+        for ch in simple:
+            if regex.match("(?i)" + regex.escape(ch), x):
+                assert fold_block(x) == fold(ch), (ch, x)
+
+
+def test_uncased_letters_match_only_themselves():
+    """A letter of a script without case (category Lo: CJK, kana, Hangul, Arabic, ...) is
+    its own prefilter character: ignoring case, `regex` matches nothing else to it (nothing
+    outside the set matches any of them, and letters without case mappings cannot be each
+    other's case variants)."""
+    uncased = [ch for ch in EVERY_CHAR if unicodedata.category(ch) == "Lo" and fold(ch) == ch]
+    assert "広" in uncased and "я" not in uncased
+    matched = set(regex.findall("(?i)[" + _ranges(uncased) + "]", EVERY_CHAR))
+    assert matched == set(uncased)
+
+
+def _ranges(chars: list[str]) -> str:
+    """A character class body for a list of characters, as ranges of consecutive ones."""
+    codes, out, i = sorted(map(ord, chars)), [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        out.append(regex.escape(chr(codes[i])) + ("-" + regex.escape(chr(codes[j])) if j > i else ""))
+        i = j + 1
+    return "".join(out)
 
 
 def test_digits_and_spaces_fold_the_same_on_both_sides():
