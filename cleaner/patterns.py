@@ -13,9 +13,10 @@ come two kinds of necessary condition:
   matches before a final newline).
 
 Why the tests can only let through more than the rule matches, never less: the block is
-casefolded, and literals and prefixes are casefolded ASCII (or uncased symbols), and every
-character the `regex` package matches to an ASCII letter, even ignoring case, casefolds to
-that letter (but "İ", see fold_block). Decimal digits are all folded to "0" on both sides.
+casefolded, literals and prefixes are folded the same way (cleaner/folding.py: ASCII,
+Latin-1, Latin Extended-A and Cyrillic letters, uncased symbols and letters), and every
+character the `regex` package matches to one of them, even ignoring case, casefolds to it
+(but "İ", see fold_block). Decimal digits are all folded to "0" on both sides.
 A literal word boundary is a non-word character or an edge, which is never one of [a-z0-9]
 after casefolding, so words can be found as [a-z0-9]+ tokens. When anything is unclear, the
 analysis gives up and the rule runs. tests/test_prefilter.py checks these character facts
@@ -26,11 +27,10 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 import warnings
 from typing import Any
 
-import regex
+from cleaner.folding import PREFIX_LEN, fold, folds_simply
 
 if sys.version_info >= (3, 11):
     from re import _constants as C
@@ -45,8 +45,7 @@ BOUND = "\x00"
 START = "\x02"
 #: A prefilter literal must have at least this many characters to be worth testing.
 MIN_LITERAL = 3
-#: Prefixes are cut to this many characters, and fewer when there are over MAX_PREFIXES.
-PREFIX_LEN = 8
+#: Prefixes are cut to PREFIX_LEN characters, and fewer when there are over MAX_PREFIXES.
 MAX_PREFIXES = 128
 #: Common words: a poor literal, so another one is chosen when there is one.
 COMMON = frozenset("a an and are as at be by for from has have i in is it of on or that the "
@@ -57,64 +56,12 @@ _STARTS = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_BOUNDARY}
 _ENDS = {C.AT_END, C.AT_END_STRING, C.AT_BOUNDARY}
 #: A token of a casefolded block (words are found through these).
 TOKEN = re.compile(r"[a-z0-9]+")
-_DIGIT = regex.compile(r"\d")  # as the rules' own `regex` sees digits and spaces
-_SPACE = regex.compile(r"\s")
-_ASCII_FOLD = str.maketrans({chr(c): "0" if _DIGIT.match(chr(c)) else " "
-                             for c in range(128) if _DIGIT.match(chr(c)) or _SPACE.match(chr(c))})
-
-
 class _GiveUp(Exception):
     """Too much work: try with shorter prefixes."""
 
 
 class _Unknown(Exception):
     """Some match may start with anything."""
-
-
-def folds_simply(ch: str) -> bool:
-    """Is `ch` a cased letter of the Latin-1, Latin Extended-A or basic Cyrillic alphabets, which `regex`
-    matches ignoring case to exactly the characters that casefold as `ch` does (checked
-    against `regex` over every code point in tests/test_prefilter.py)? Literals in these
-    alphabets ("все права защищены", "página") can then be required too."""
-    o = ord(ch)
-    return (0xC0 <= o <= 0x17E and o not in _IRREGULAR) or 0x410 <= o <= 0x44F or o in (0x401, 0x451)
-
-
-#: Latin-1 and Latin Extended-A characters that are not letters or do not fold simply
-#: (× ß ÷ ÿ İ ı ŉ: "İ" and "ı" match "i"/"I" in `regex` but casefold otherwise).
-_IRREGULAR = frozenset((0xD7, 0xDF, 0xF7, 0xFF, 0x130, 0x131, 0x149))
-
-
-def fold(ch: str) -> str | None:
-    """The block-side form of a pattern character (see fold_start), or None when it has
-    none we trust: ASCII lower-cased, every digit "0", every space " ", letters that fold
-    simply casefolded, and uncased symbols and letters (category Lo) as themselves."""
-    if _DIGIT.match(ch):
-        return "0"
-    if _SPACE.match(ch):
-        return " "
-    if ch.isascii():
-        return ch.lower()
-    if folds_simply(ch):
-        return ch.casefold()
-    category = unicodedata.category(ch)
-    if (category[0] in "PSZ" or category == "Lo") and ch.casefold() == ch.upper() == ch.lower() == ch:
-        return ch  # an uncased symbol, or a letter of a script without case (CJK, kana, Hangul...)
-    return None
-
-
-def fold_block(text: str) -> str:
-    """The block as the prefilter tests it: casefolded, and "İ" (which `regex` matches to
-    "i" ignoring case, but which casefolds to "i" and a combining dot) as a plain "i"."""
-    return text.casefold().replace("i\u0307", "i")
-
-
-def fold_start(low: str) -> str:
-    """The first PREFIX_LEN characters of a casefolded block, digits and spaces folded."""
-    first = low[:PREFIX_LEN]
-    if first.isascii():
-        return first.translate(_ASCII_FOLD)
-    return _DIGIT.sub("0", _SPACE.sub(" ", first))
 
 
 def _chars(op, av) -> "set[str] | None":

@@ -6,8 +6,8 @@ is only searched with those rules. The tests are necessary conditions worked out
 
 from __future__ import annotations
 
-from cleaner.patterns import (BOUND, COMMON, MIN_LITERAL, START, TOKEN, fold_block, fold_start,
-                              literals, max_length)
+from cleaner.folding import fold_block, fold_start
+from cleaner.patterns import BOUND, COMMON, MIN_LITERAL, START, TOKEN, literals, max_length
 
 #: How many tokens' masks a Prefilter remembers.
 KNOWN_TOKENS = 1 << 17

@@ -12,8 +12,8 @@ import regex
 
 from cleaner.model import Problem, Signal
 from cleaner.packs import builtin_rules_dir, load_packs
-from cleaner.patterns import (BOUND, START, TOKEN, fold, fold_block, fold_start, folds_simply, literals,
-                              max_length)
+from cleaner.folding import fold, fold_block, fold_start, folds_simply
+from cleaner.patterns import BOUND, START, TOKEN, literals, max_length
 from cleaner.prefilter import Prefilter
 from cleaner.signals import RuleSet
 
