@@ -115,12 +115,12 @@ def listed_features(feats: list[dict[str, float]], counts: Sequence[int], ruled:
     items = -1  # lines since the heading; -1: no list open
     for f, n, own in zip(feats, counts, ruled):
         short = 0 < n <= LIST_MAX_WORDS and "shape:prose" not in f
-        headline = "h.title" in f or "h.headline" in f  # under a breadcrumb, not a list item
+        headline = "h.title" in f or "h.headline" in f  # under a breadcrumb: it ends the "list"
         if 0 <= items < LIST_MAX_ITEMS and short and not own and not headline:
             f["h.listed"] = 1.0
         if any(k in f for k in LIST_HEADS):
             items = 0
-        elif not short or items >= LIST_MAX_ITEMS:
+        elif not short or headline or items >= LIST_MAX_ITEMS:
             items = -1
         elif items >= 0:
             items += 1

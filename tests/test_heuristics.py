@@ -87,3 +87,9 @@ def test_dropping_the_headline_flips_only_the_headline_features():
     d = w.dropping_headline()
     assert d.emission["h.headline"][0] == 12.0 and d.emission["h.title"][0] == 10.0
     assert d.emission["h.first-copy"] == w.emission["h.first-copy"]
+
+
+def test_the_headline_under_a_breadcrumb_is_not_listed_and_ends_the_list():
+    feats = [{"rule:navigation": 1.0}, {"h.title": 1.0}, {}, {}]
+    listed_features(feats, [5, 10, 5, 4], [True, False, False, False])
+    assert not any("h.listed" in f for f in feats)
