@@ -23,12 +23,14 @@ _ASCII_FOLD = str.maketrans({chr(c): "0" if _DIGIT.match(chr(c)) else " "
 
 
 def folds_simply(ch: str) -> bool:
-    """Is `ch` a cased letter of the Latin-1, Latin Extended-A or basic Cyrillic alphabets, which `regex`
-    matches ignoring case to exactly the characters that casefold as `ch` does (checked
-    against `regex` over every code point in tests/test_prefilter.py)? Literals in these
-    alphabets ("все права защищены", "página") can then be required too."""
+    """Is `ch` a cased letter of the Latin-1, Latin Extended-A or basic Cyrillic alphabets,
+    or a circled Latin letter ("ⓒ"), which `regex` matches ignoring case to exactly the
+    characters that casefold as `ch` does (checked against `regex` over every code point in
+    tests/test_prefilter.py)? Literals in these alphabets ("все права защищены", "página")
+    can then be required too."""
     o = ord(ch)
-    return (0xC0 <= o <= 0x17E and o not in _IRREGULAR) or 0x410 <= o <= 0x44F or o in (0x401, 0x451)
+    return ((0xC0 <= o <= 0x17E and o not in _IRREGULAR) or 0x410 <= o <= 0x44F or o in (0x401, 0x451)
+            or 0x24B6 <= o <= 0x24E9)
 
 
 #: Latin-1 and Latin Extended-A characters that are not letters or do not fold simply
