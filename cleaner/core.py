@@ -111,8 +111,8 @@ class Cleaner:
         return self._analyse(doc.text, doc, self._stopwords(doc), _DocCache(), [])
 
     def _analyse(self, text: str, doc: Document, stopwords: frozenset[str],
-                 cache: _DocCache, problems: list[Problem]):
-        blocks = segment(text)
+                 cache: _DocCache, problems: list[Problem], wrapped: bool | None = None):
+        blocks = segment(text, wrapped)
         site = self._site(doc)
         signals = []
         for b in blocks:
@@ -123,18 +123,28 @@ class Cleaner:
         return blocks, signals, block_features(blocks, signals, stopwords, site, cache.local)
 
     def _decode(self, text: str, doc: Document, stopwords: frozenset[str],
-                cache: _DocCache, problems: list[Problem]) -> _Pass:
-        blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems)
+                cache: _DocCache, problems: list[Problem], wrapped: bool | None = None) -> _Pass:
+        blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped)
         emissions = [self.weights.emit(f) for f in feats]
         states = viterbi(emissions, self.weights, self.config.keep_nonempty)
         return _Pass(blocks, states, signals, feats, emissions)
 
     def _clean(self, doc: Document) -> Result:
+        result = self._passes(doc, None)
+        if result is None:  # the output is no longer hard-wrapped: decide line by line
+            result = self._passes(doc, False)
+        assert result is not None  # line blocks are never split by a later pass
+        return result
+
+    def _passes(self, doc: Document, wrapped: bool | None) -> Result | None:
+        """Decode to a fixpoint; None when a later pass splits a block of the first (hard-
+        wrapped paragraphs whose output no longer looks wrapped): its decisions could not be
+        made about the first pass's blocks."""
         original = doc.text
         stopwords = self._stopwords(doc)
         cache = _DocCache()
         problems: list[Problem] = []
-        first = self._decode(original, doc, stopwords, cache, problems)
+        first = self._decode(original, doc, stopwords, cache, problems, wrapped)
         orig_blocks = first.blocks
         decisions: dict[int, Decision] = {}
         kept_spans: dict[int, tuple[int, int]] = {b.index: (b.start, b.end) for b in orig_blocks}
@@ -144,9 +154,13 @@ class Cleaner:
             if pass_no > 1:
                 current = self._decode(text, doc, stopwords, cache, problems)
             changed = False
+            owned = [self._owners(starts, kept_spans, omap(b.start), omap(b.end - 1) + 1) if pass_no > 1 else [i]
+                     for i, b in enumerate(current.blocks)]
+            flat = [j for owners in owned for j in owners]
+            if len(flat) != len(set(flat)):
+                return None  # an original block is now several blocks
             for i, block in enumerate(current.blocks):
-                lo, hi = omap(block.start), omap(block.end - 1) + 1
-                owners = self._owners(starts, kept_spans, lo, hi) if pass_no > 1 else [i]
+                owners = owned[i]
                 state = current.states[i]
                 if state is not State.BODY:
                     changed = True

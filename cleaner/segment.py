@@ -64,11 +64,15 @@ def is_hard_wrapped(paras: list[list[tuple[int, int]]]) -> bool:
     return full >= WRAP_SHARE * len(widths)
 
 
-def segment(text: str) -> list[Block]:
+def segment(text: str, wrapped: bool | None = None) -> list[Block]:
     """Split `text` into blocks; `"".join(b.text + b.separator)` covers the text from the
-    first block on (leading white space is the only thing outside every block)."""
+    first block on (leading white space is the only thing outside every block). `wrapped`:
+    join the lines of paragraphs (True), keep every line a block (False), or decide from
+    the text (None, see is_hard_wrapped)."""
     spans = _lines(text)
-    if is_hard_wrapped(_paragraphs(spans)):
+    if wrapped is None:
+        wrapped = is_hard_wrapped(_paragraphs(spans))
+    if wrapped:
         units = [(p[0][0], p[-1][1]) for p in _paragraphs(spans)]
     else:
         units = [(s, e) for s, e in spans if s != e]
