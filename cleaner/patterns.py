@@ -313,10 +313,19 @@ def _multiline(pattern: str, parsed) -> bool:
     return bool(parsed.state.flags & C.SRE_FLAG_MULTILINE or re.search(r"\(\?[a-zA-Z]*m", pattern))
 
 
+def analyse(pattern: str) -> tuple[tuple[str, ...] | None, int | None]:
+    """(literals, max_length) of a pattern, parsing it once."""
+    parsed = _parse(pattern)
+    return _literals(pattern, parsed), _max_length(pattern, parsed)
+
+
 def literals(pattern: str) -> tuple[str, ...] | None:
     """Strings of which every match of `pattern` contains at least one (lower-cased, with
     BOUND marks), or starts with one (marked START), or None when that cannot be worked out."""
-    parsed = _parse(pattern)
+    return _literals(pattern, _parse(pattern))
+
+
+def _literals(pattern: str, parsed) -> tuple[str, ...] | None:
     if parsed is None:
         return None
     try:
@@ -354,7 +363,10 @@ def _whole_span(sub) -> int | None:
 def max_length(pattern: str) -> int | None:
     """Longest block the pattern can match at all (it must span the block from ^ to $),
     or None when there is no such bound."""
-    parsed = _parse(pattern)
+    return _max_length(pattern, _parse(pattern))
+
+
+def _max_length(pattern: str, parsed) -> int | None:
     if parsed is None or _multiline(pattern, parsed):
         return None
     try:

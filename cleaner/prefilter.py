@@ -7,7 +7,7 @@ is only searched with those rules. The tests are necessary conditions worked out
 from __future__ import annotations
 
 from cleaner.folding import fold_block, fold_start
-from cleaner.patterns import BOUND, COMMON, MIN_LITERAL, START, TOKEN, literals, max_length
+from cleaner.patterns import BOUND, COMMON, MIN_LITERAL, START, TOKEN, analyse
 
 #: How many tokens' masks a Prefilter remembers.
 KNOWN_TOKENS = 1 << 17
@@ -51,8 +51,9 @@ class Prefilter:
         self.tails: dict[str, dict[str, int]] = {}  # last 3 characters -> tail -> mask
         self.substrings: dict[str, int] = {}
         self.starts: dict[str, int] = {}
-        for k, pattern in enumerate(patterns):
-            bit, req = 1 << k, literals(pattern)
+        analysed = [analyse(p) for p in patterns]  # (literals, max_length) per pattern
+        for k, (req, _) in enumerate(analysed):
+            bit = 1 << k
             if not req:
                 self.always |= bit
             for atom in req or ():
@@ -71,7 +72,7 @@ class Prefilter:
         self.start_lengths = tuple(sorted({len(p) for p in self.starts}))
         #: token -> token_bits(token), for the tokens seen so far (a cache, cleared when full)
         self._known: dict[str, int] = {}
-        limits = [max_length(p) for p in patterns]
+        limits = [limit for _, limit in analysed]
         top = max((n for n in limits if n is not None), default=0)
         everything = (1 << len(patterns)) - 1
         #: fits[n]: the rules a block of n characters is not too long for (n > top: fits[-1])
