@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from cleaner import remote
+from cleaner.sink import OutputFile
 
 #: File name suffixes -> input kind; `.gz` may follow any of them. Folders are searched for
 #: these; a file named on the command line is read whatever its name (as text by default).
@@ -113,7 +114,7 @@ def read_text(path: Path, max_bytes: int) -> tuple[str, str | None]:
     return decode_bytes(read_bytes(path, max_bytes), str(path))
 
 
-class AtomicFile:
+class AtomicFile(OutputFile):
     """A text file written under a temporary name beside its target and renamed into place
     by `commit()`; `abort()` (or an exception inside `with`) leaves no file behind."""
 
@@ -126,9 +127,6 @@ class AtomicFile:
             self.fh = gzip.open(self.raw, "wt", encoding="utf-8", newline="")
         else:
             self.fh = io.TextIOWrapper(self.raw, encoding="utf-8", newline="")
-
-    def write(self, text: str) -> None:
-        self.fh.write(text)
 
     def _close(self) -> None:
         self.fh.close()
@@ -145,16 +143,6 @@ class AtomicFile:
             os.unlink(self.tmp)
         except OSError:
             pass
-
-    def __enter__(self) -> "AtomicFile":
-        return self
-
-    def __exit__(self, exc_type, *rest) -> bool:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.abort()
-        return False
 
 
 def write_atomic(path: Path, text: str) -> None:

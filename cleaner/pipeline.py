@@ -21,6 +21,7 @@ from cleaner.config import Config
 from cleaner.formats import FileTask, JsonlChunk, Options, Outcome, handle_file, handle_jsonl, sniff_kind
 from cleaner.io import AtomicFile, find_inputs, kind_of_path, open_binary, read_bytes
 from cleaner.parallel import TaskFailed, ordered_map
+from cleaner.sink import OutputFile
 
 #: JSONL records per task sent to a worker.
 CHUNK_RECORDS = 256
@@ -173,7 +174,7 @@ def handle(cleaner, task) -> list[Outcome]:
     return [handle_file(cleaner, task)]
 
 
-def _open_output(target, options: dict):
+def _open_output(target, options: dict) -> OutputFile:
     return remote.RemoteFile(target, options) if remote.is_url(target) else AtomicFile(target)
 
 
@@ -182,7 +183,7 @@ class Writer:
 
     def __init__(self, plan: Plan, stdout: IO[str], report: AtomicFile | None, single_text: bool):
         self.plan, self.stdout, self.report, self.single_text = plan, stdout, report, single_text
-        self.open_jsonl: tuple[Path, AtomicFile] | None = None
+        self.open_jsonl: tuple[Path, OutputFile] | None = None
         self.seen: dict[Path, str] = {}
 
     def _finish_jsonl(self) -> None:

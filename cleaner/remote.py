@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import IO, Callable, Iterator
 
+from cleaner.sink import OutputFile
+
 
 def is_url(value: object) -> bool:
     return isinstance(value, str) and "://" in value
@@ -66,7 +68,7 @@ def read_bytes(url: str, max_bytes: int, options: dict | None = None) -> bytes:
     return data
 
 
-class RemoteFile:
+class RemoteFile(OutputFile):
     """A text file written to a URL (gzip-compressed when its name ends in .gz); `abort()`
     removes what was written."""
 
@@ -85,9 +87,6 @@ class RemoteFile:
             self.zip = None
             self.fh = io.TextIOWrapper(self.raw, encoding="utf-8", newline="")
 
-    def write(self, text: str) -> None:
-        self.fh.write(text)
-
     def commit(self) -> None:
         self.fh.flush()
         if self.zip is not None:
@@ -100,13 +99,3 @@ class RemoteFile:
         finally:
             if self.fs.exists(self.path):
                 self.fs.rm(self.path)
-
-    def __enter__(self) -> "RemoteFile":
-        return self
-
-    def __exit__(self, exc_type, *rest) -> bool:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.abort()
-        return False
