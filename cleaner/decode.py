@@ -36,12 +36,13 @@ _CITED = (("len:", "h.length"), ("punct.", "h.punctuation"), ("stop:", "h.stopwo
 MAX_CITED, MIN_SHARE = 4, 0.25
 
 
-#: In these regimes (an extractor's output: few short lines) a block is cut out of the middle
-#: of the article (INSERT) only on evidence about the block itself: a rule or a named
-#: heuristic other than h.mass. On the development set, context alone put 471 article words
-#: in INSERT for 75 boilerplate words there (and 1,756 boilerplate words in TAIL for 182).
 #: The features that mark the headline (kept once by default, see Config.headline).
 HEADLINE_FEATURES = ("h.headline", "h.title")
+#: In these regimes (an extractor's output: few short lines), and for prose in any regime,
+#: a block is cut out of the middle of the article (INSERT) only on evidence about the block
+#: itself: a rule or a named heuristic other than h.mass. On the development set, context
+#: alone put 471 article words in INSERT for 75 boilerplate words there (and 1,756
+#: boilerplate words in TAIL for 182).
 BARE_REGIMES = ("doc.short:few", "doc.short:some")
 _INSERT = STATES.index(State.INSERT)
 

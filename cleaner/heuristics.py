@@ -303,6 +303,7 @@ def block_features(
     names = site_names(site, signals)
     last = len(blocks) - 1
     feats: list[dict[str, float]] = context_features(blocks, counts, ends)
+    ruled = [any(s.effect != "trim" for s in sigs) for sigs in signals]  # a rule other than a trim fired
     for i, b in enumerate(blocks):
         f = dict(local[i].feats)
         f.update(feats[i])
@@ -317,7 +318,7 @@ def block_features(
                 f["h.title"] = 1.0
         if i == last:
             f["pos:last"] = 1.0
-        if any(s.effect != "trim" for s in signals[i]):  # a rule outweighs looking like a title
+        if ruled[i]:  # a rule outweighs looking like a title
             f.pop("h.title", None)
             f.pop("h.headline", None)
             f.pop("h.first-copy", None)
@@ -329,7 +330,6 @@ def block_features(
             if s.effect == "end":
                 f["rule.end"] = 1.0
         feats[i] = f
-    ruled = [any(s.effect != "trim" for s in sigs) for sigs in signals]
     listed_features(feats, counts, ruled)
     sequence_features(feats, ruled)
     renamed: dict[str, str | None] = {}  # one regime per document
