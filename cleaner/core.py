@@ -130,20 +130,20 @@ class Cleaner:
         return _Pass(blocks, states, signals, feats, emissions)
 
     def _clean(self, doc: Document) -> Result:
-        result = self._passes(doc, None)
+        # by block text, so valid for both tries; a rule's time-out is reported once
+        stopwords, cache, problems = self._stopwords(doc), _DocCache(), []
+        result = self._passes(doc, stopwords, cache, problems, None)
         if result is None:  # the output is no longer hard-wrapped: decide line by line
-            result = self._passes(doc, False)
+            result = self._passes(doc, stopwords, cache, problems, False)
         assert result is not None  # line blocks are never split by a later pass
         return result
 
-    def _passes(self, doc: Document, wrapped: bool | None) -> Result | None:
+    def _passes(self, doc: Document, stopwords: frozenset[str], cache: _DocCache,
+                problems: list[Problem], wrapped: bool | None) -> Result | None:
         """Decode to a fixpoint; None when a later pass splits a block of the first (hard-
         wrapped paragraphs whose output no longer looks wrapped): its decisions could not be
         made about the first pass's blocks."""
         original = doc.text
-        stopwords = self._stopwords(doc)
-        cache = _DocCache()
-        problems: list[Problem] = []
         first = self._decode(original, doc, stopwords, cache, problems, wrapped)
         orig_blocks = first.blocks
         decisions: dict[int, Decision] = {}
