@@ -52,6 +52,9 @@ LINKISH_MAX_WORDS = 15
 TITLECASE_SHARE = 0.75
 #: A title has this many words, and is followed by prose of at least PROSE_MIN_WORDS words.
 TITLE_WORDS, PROSE_MIN_WORDS, CAPTION_MAX_WORDS = (5, 30), 25, 12
+#: Up to this many lines above the first prose block, repeats() tests each block against
+#: them; with more, it looks its affixes up (the same test, faster for many lines).
+FEW_ABOVE = 24
 #: Words of a document looked at to guess its language.
 GUESS_WORDS = 1000
 _SMALL_WORDS = frozenset("a an and & of the in on at for to with by or de la van von".split())
@@ -67,24 +70,33 @@ class Stoplists:
     """jusText's stoplists and an index word -> languages, built once per Cleaner."""
 
     lists: Mapping[str, frozenset[str]]
-    index: Mapping[str, tuple[str, ...]]
+    index: Mapping[str, int]  # word -> which entry of `groups` lists its languages
+    groups: tuple[tuple[str, ...], ...]  # the distinct sets of languages a word is in
 
     @classmethod
     def load(cls) -> "Stoplists":
         import justext  # comes with trafilatura
 
         lists = {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
-        index: dict[str, list[str]] = {}
+        langs: dict[str, list[str]] = {}
         for name, words in lists.items():
             for w in words:
-                index.setdefault(w, []).append(name)
-        return cls(lists, {w: tuple(v) for w, v in index.items()})
+                langs.setdefault(w, []).append(name)
+        groups: dict[tuple[str, ...], int] = {}
+        index = {w: groups.setdefault(tuple(v), len(groups)) for w, v in langs.items()}
+        return cls(lists, index, tuple(groups))
 
     def guess(self, words: Sequence[str], default: str = "English") -> str:
         """The language whose stoplist covers most of `words`."""
-        counts: dict[str, int] = {}
+        per_group: dict[int, int] = {}  # words that share their languages are counted together
+        index = self.index
         for w, n in Counter(words[:GUESS_WORDS]).items():
-            for lang in self.index.get(w, ()):
+            g = index.get(w)
+            if g is not None:
+                per_group[g] = per_group.get(g, 0) + n
+        counts: dict[str, int] = {}
+        for g, n in per_group.items():
+            for lang in self.groups[g]:
                 counts[lang] = counts.get(lang, 0) + n
         if not counts:
             return default
@@ -104,7 +116,7 @@ def _length_feature(n_words: int) -> str:
 def _stop_feature(words: Sequence[str], stopwords: frozenset[str]) -> str | None:
     if len(words) < STOP_MIN_WORDS:
         return None
-    density = sum(1 for w in words if w in stopwords) / len(words)
+    density = sum(map(stopwords.__contains__, words)) / len(words)
     for bound, name in STOP_BINS:
         if density < bound:
             return name
@@ -183,7 +195,6 @@ def affixes(normed: str) -> tuple[str, ...]:
 
 
 def repeats(norms: Sequence[str], counts: Sequence[int],
-            parts: Sequence[tuple[str, ...]] | None = None,
             prose: Sequence[bool] | None = None) -> dict[int, dict[str, float]]:
     """Repeated blocks: the first standalone copy of a repeated text is a headline
     (`h.headline`) above the first prose block (`prose`), and kept like one below it
@@ -192,8 +203,7 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
     it is below (a list item printed twice; its weight is learned per regime), and
     `h.repeat-long` for a paragraph; a block made of a block above the first prose block
     and a prefix or suffix (breadcrumb + headline, headline | site) is `h.repeat-prefix`
-    (an article sentence that contains a short label from further down is not). `parts`:
-    each block's affixes(), when already known."""
+    (an article sentence that contains a short label from further down is not)."""
     first: dict[str, int] = {}
     for i, n in enumerate(norms):
         if counts[i] >= REPEAT_MIN_WORDS:
@@ -201,6 +211,8 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
     out: dict[int, dict[str, float]] = {}
     contained: set[int] = set()
     top = next((i for i, p in enumerate(prose) if p), len(norms)) if prose is not None else len(norms)
+    above = [(m, j) for m, j in first.items() if j < top]  # what a block may be made of
+    few = len(above) <= FEW_ABOVE
     for i, n in enumerate(norms):
         if counts[i] < REPEAT_MIN_WORDS:
             continue
@@ -214,11 +226,13 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
             continue
         if counts[i] > HEADLINE_MAX_WORDS + 12:
             continue
-        for part in parts[i] if parts is not None else affixes(n):
-            j = first.get(part)
-            if j is not None and j != i and j < top:  # a headline or a line above the article
-                out.setdefault(i, {})["h.repeat-prefix"] = 1.0
-                contained.add(j)
+        if few:  # the same test as below, without making every affix of the block
+            found = [j for m, j in above if n.startswith(m + " ") or n.endswith(" " + m)]
+        else:
+            found = [j for j in map(first.get, affixes(n)) if j is not None and j < top]
+        for j in found:  # a headline or a line above the article
+            out.setdefault(i, {})["h.repeat-prefix"] = 1.0
+            contained.add(j)
     for j in contained:
         if counts[j] <= HEADLINE_MAX_WORDS:
             out.setdefault(j, {})["h.headline" if j < top else "h.first-copy"] = 1.0
@@ -249,7 +263,6 @@ class Local:
     count: int
     ends: bool
     feats: Mapping[str, float]
-    affixes: tuple[str, ...]
 
 
 def local_features(text: str, stopwords: frozenset[str]) -> Local:
@@ -277,7 +290,7 @@ def local_features(text: str, stopwords: frozenset[str]) -> Local:
         f["h.date-only"] = 1.0
     if count > MASS_WORDS:
         f["h.mass"] = math.log2(count / MASS_WORDS)
-    return Local(normed, count, ends, f, affixes(normed))
+    return Local(normed, count, ends, f)
 
 
 def block_features(
@@ -299,7 +312,7 @@ def block_features(
     norms = [loc.norm for loc in local]
     counts = [loc.count for loc in local]
     ends = [loc.ends for loc in local]
-    rep = repeats(norms, counts, [loc.affixes for loc in local], [is_prose(n, e) for n, e in zip(counts, ends)])
+    rep = repeats(norms, counts, [is_prose(n, e) for n, e in zip(counts, ends)])
     names = site_names(site, signals)
     last = len(blocks) - 1
     feats: list[dict[str, float]] = context_features(blocks, counts, ends)

@@ -15,7 +15,7 @@ def _repeats(lines: list[str], prose_at: int) -> dict[int, dict[str, float]]:
     norms = [norm(t) for t in lines]
     counts = [len(n.split()) for n in norms]
     prose = [i == prose_at for i in range(len(lines))]
-    return repeats(norms, counts, None, prose)
+    return repeats(norms, counts, prose)
 
 
 def test_a_copy_of_the_headline_is_a_repeat_and_the_headline_is_marked():
@@ -93,3 +93,28 @@ def test_the_headline_under_a_breadcrumb_is_not_listed_and_ends_the_list():
     feats = [{"rule:navigation": 1.0}, {"h.title": 1.0}, {}, {}]
     listed_features(feats, [5, 10, 5, 4], [True, False, False, False])
     assert not any("h.listed" in f for f in feats)
+
+
+def test_repeat_prefix_finds_the_same_blocks_by_scanning_lines_and_by_looking_up_affixes(monkeypatch):
+    # repeats() tests a block against the few lines above the first prose block directly,
+    # and looks its affixes up when there are many; both must mark the same blocks
+    import random
+
+    import cleaner.heuristics as heuristics
+
+    rng = random.Random(7)
+    vocab = "home news bridge to close for repairs council river town the of sport".split()
+    for _ in range(200):
+        lines: list[str] = []
+        for _ in range(rng.randint(2, 14)):
+            words = " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 5)))
+            if lines and rng.random() < 0.6:  # a line made of another one and a prefix or suffix
+                other = rng.choice(lines)
+                words = rng.choice([f"{words} {other}", f"{other} {words}", other])
+            lines.append(words)
+        prose_at = rng.randint(0, len(lines))
+        monkeypatch.setattr(heuristics, "FEW_ABOVE", 10**6)
+        scanned = _repeats(lines, prose_at)
+        monkeypatch.setattr(heuristics, "FEW_ABOVE", -1)
+        looked_up = _repeats(lines, prose_at)
+        assert scanned == looked_up, lines
