@@ -164,10 +164,10 @@ def conjoin(features: dict[str, float], names: dict[str, str | None] | None = No
         return
     tag = regime.split(":", 1)[1]
     names = {} if names is None else names
-    for name in features.keys() - names.keys():
-        names[name] = None if name.startswith(UNCONJOINED) else f"{name}@{tag}"
-    # the unconjoined features first, then the renamed ones, each in their order
-    renamed = {names[k]: v for k, v in features.items() if names[k] is not None}
-    for name in renamed:
-        del features[name.rsplit("@", 1)[0]]
-    features.update(renamed)
+    for name, value in list(features.items()):
+        new = names.get(name, "")
+        if new == "":
+            new = names[name] = None if name.startswith(UNCONJOINED) else f"{name}@{tag}"
+        if new is not None:
+            del features[name]
+            features[new] = value

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cleaner.config import LANGUAGE_NAMES, Config
 from cleaner.decode import MAX_CITED, MIN_SHARE, Weights, cite, contributions, viterbi
-from cleaner.heuristics import Local, Stoplists, block_features
+from cleaner.heuristics import GUESS_WORDS, Local, Stoplists, block_features
 from cleaner.model import STATES, Block, Decision, Document, Problem, Result, Signal, State
 from cleaner.packs import Rule, builtin_rules_dir, load_packs
 from cleaner.segment import segment
@@ -97,7 +97,7 @@ class Cleaner:
         lang = doc.meta.get("language") or self.config.language
         if lang != "auto" and lang in LANGUAGE_NAMES:
             return self.stoplists.lists[LANGUAGE_NAMES[lang]]
-        words = doc.text[:20000].casefold().split()
+        words = doc.text[:20000].casefold().split(None, GUESS_WORDS)  # (guess() reads that many)
         return self.stoplists.lists[self.stoplists.guess(words)]
 
     def _site(self, doc: Document) -> str | None:

@@ -70,33 +70,24 @@ class Stoplists:
     """jusText's stoplists and an index word -> languages, built once per Cleaner."""
 
     lists: Mapping[str, frozenset[str]]
-    index: Mapping[str, int]  # word -> which entry of `groups` lists its languages
-    groups: tuple[tuple[str, ...], ...]  # the distinct sets of languages a word is in
+    index: Mapping[str, tuple[str, ...]]
 
     @classmethod
     def load(cls) -> "Stoplists":
         import justext  # comes with trafilatura
 
         lists = {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
-        langs: dict[str, list[str]] = {}
+        index: dict[str, list[str]] = {}
         for name, words in lists.items():
             for w in words:
-                langs.setdefault(w, []).append(name)
-        groups: dict[tuple[str, ...], int] = {}
-        index = {w: groups.setdefault(tuple(v), len(groups)) for w, v in langs.items()}
-        return cls(lists, index, tuple(groups))
+                index.setdefault(w, []).append(name)
+        return cls(lists, {w: tuple(v) for w, v in index.items()})
 
     def guess(self, words: Sequence[str], default: str = "English") -> str:
         """The language whose stoplist covers most of `words`."""
-        per_group: dict[int, int] = {}  # words that share their languages are counted together
-        index = self.index
-        for w, n in Counter(words[:GUESS_WORDS]).items():
-            g = index.get(w)
-            if g is not None:
-                per_group[g] = per_group.get(g, 0) + n
         counts: dict[str, int] = {}
-        for g, n in per_group.items():
-            for lang in self.groups[g]:
+        for w, n in Counter(words[:GUESS_WORDS]).items():
+            for lang in self.index.get(w, ()):
                 counts[lang] = counts.get(lang, 0) + n
         if not counts:
             return default
