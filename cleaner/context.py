@@ -29,6 +29,8 @@ DOC_BINS = ((0.3, "lo"), (0.6, "mid"), (0.85, "high"))
 #: extractor's output has few short lines (on the development set: 90% of pages under 0.35),
 #: a whole page's text has many (90% over 0.55), from menus, teasers and footers.
 SHORT_BINS = ((0.25, "few"), (0.5, "some"))
+#: The regimes' names (what conjoin() appends to a learned feature's name after "@").
+REGIMES = tuple(name for _, name in SHORT_BINS) + ("many",)
 
 _BULLET = regex.compile(r"^[-•*▪◦·]\s")
 _DASH = regex.compile(r"^[—–]\s?")
@@ -60,11 +62,10 @@ def is_prose(n_words: int, ends_sentence: bool) -> bool:
     return n_words >= PROSE_WORDS and ends_sentence
 
 
-def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_sentence: Sequence[bool]) -> list[dict[str, float]]:
+def context_features(blocks: Sequence[Block], counts: Sequence[int], prose: Sequence[bool]) -> list[dict[str, float]]:
     """Per block: the share of prose around it, menu runs, relative position, and the
-    document's shape and regime."""
+    document's shape and regime (`prose`: is_prose() of each block)."""
     n = len(blocks)
-    prose = [is_prose(counts[i], ends_sentence[i]) for i in range(n)]
     short = [0 < counts[i] <= SHORT_WORDS for i in range(n)]
     run = [0] * n  # length of the run of short blocks each block belongs to
     i = 0
@@ -81,7 +82,7 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], ends_senten
     doc_share = prose_chars / all_chars
     doc_feature = "doc.prose:" + next((name for bound, name in DOC_BINS if doc_share < bound), "hi")
     short_share = sum(short) / max(1, n)
-    regime = "doc.short:" + next((name for bound, name in SHORT_BINS if short_share < bound), "many")
+    regime = "doc.short:" + next((name for bound, name in SHORT_BINS if short_share < bound), REGIMES[-1])
     out = []
     for i, b in enumerate(blocks):
         f = {doc_feature: 1.0, regime: 1.0}

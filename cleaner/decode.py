@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from cleaner.tomlfile import read_toml
+from cleaner.context import REGIMES
 from cleaner.model import STATES, State
+from cleaner.tomlfile import read_toml
 
 
 ALLOWED = {
@@ -52,7 +53,7 @@ def has_evidence(features: Mapping[str, float]) -> bool:
     return any(f.startswith(("rule:", "rule.end", "h.")) and not f.startswith("h.mass") for f in features)
 
 
-_PROSE = ("shape:prose", "shape:prose@few", "shape:prose@some", "shape:prose@many")
+_PROSE = ("shape:prose",) + tuple(f"shape:prose@{regime}" for regime in REGIMES)  # as conjoin() names it
 
 
 def _is_prose(features: Mapping[str, float]) -> bool:

@@ -303,10 +303,11 @@ def block_features(
     norms = [loc.norm for loc in local]
     counts = [loc.count for loc in local]
     ends = [loc.ends for loc in local]
-    rep = repeats(norms, counts, [is_prose(n, e) for n, e in zip(counts, ends)])
+    prose = [is_prose(n, e) for n, e in zip(counts, ends)]
+    rep = repeats(norms, counts, prose)
     names = site_names(site, signals)
     last = len(blocks) - 1
-    feats: list[dict[str, float]] = context_features(blocks, counts, ends)
+    feats: list[dict[str, float]] = context_features(blocks, counts, prose)
     ruled = [any(s.effect != "trim" for s in sigs) for sigs in signals]  # a rule other than a trim fired
     for i, b in enumerate(blocks):
         f = dict(local[i].feats)
