@@ -17,19 +17,22 @@ import gzip
 import json
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
+T = TypeVar("T")
 DEFAULT_BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "scrapinghub"
 
 
-def best_time(step: Callable[[], object], repeat: int) -> float:
-    step()  # warm-up: imports, caches
+def best_time(step: Callable[[], T], repeat: int) -> tuple[float, T]:
+    """The best CPU time of `repeat` timed rounds, and what the untimed warm-up round
+    (imports, caches) returned."""
+    result = step()
     best = float("inf")
     for _ in range(repeat):
         t = time.process_time()
         step()
         best = min(best, time.process_time() - t)
-    return best
+    return best, result
 
 
 def main() -> None:
@@ -46,11 +49,11 @@ def main() -> None:
     if not pages:
         raise SystemExit(f"no html/*.html.gz under {args.bench}")
     options = Options()
-    texts = [extract_html(page, options)[0] for page in pages]
     cleaner = Cleaner(Config())
 
-    extract_s = best_time(lambda: [extract_html(page, options) for page in pages], args.repeat)
-    clean_s = best_time(lambda: [cleaner.clean(text) for text in texts], args.repeat)
+    extract_s, extracted = best_time(lambda: [extract_html(page, options) for page in pages], args.repeat)
+    texts = [text for text, _ in extracted]
+    clean_s, _ = best_time(lambda: [cleaner.clean(text) for text in texts], args.repeat)
     html_mb = sum(map(len, pages)) / 1e6
     text_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     figures = {
