@@ -43,7 +43,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from cleaner import Cleaner, Config
-    from cleaner.formats import Options, extract_html
+    from cleaner.io.formats import Options, extract_html
 
     pages = [gzip.decompress(p.read_bytes()) for p in sorted((args.bench / "html").glob("*.html.gz"))]
     if not pages:

@@ -14,7 +14,7 @@ training set, so that what the issue fixed for them stays true.
 
 Usage, from the repository root:
     python benchmarks/fit.py                  # 5-fold cross-validation, then fit on all and
-                                              # rewrite cleaner/weights.toml
+                                              # rewrite cleaner/engine/weights.toml
     python benchmarks/fit.py --cv-only        # only report the held-out scores
     python benchmarks/fit.py --epochs 12 --folds 5 --seed 1
 
@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import DEFAULT_BENCH, Gold, is_article, load_pages, score_pages, shingles, tokens  # noqa: E402
 
 from cleaner import Cleaner, Config, Document  # noqa: E402
-from cleaner.decode import ALLOWED, STARTS, WEIGHTS_FILE, Weights, viterbi  # noqa: E402
+from cleaner.engine.decode import ALLOWED, STARTS, WEIGHTS_FILE, Weights, viterbi  # noqa: E402
 from cleaner.model import STATES, State  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

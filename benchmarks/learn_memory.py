@@ -17,7 +17,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cleaner.learn import SiteCounts  # noqa: E402
+from cleaner.run.learn import SiteCounts  # noqa: E402
 
 WORDS = ["".join(random.Random(i).choices("abcdefghijklmnopqrstuvwxyz", k=7)) for i in range(5000)]
 

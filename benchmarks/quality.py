@@ -149,7 +149,7 @@ def read_inputs(bench: Path, name: str, ids: list[str], urls: dict[str, str]) ->
         return [(bench / name / f"{pid}.txt").read_text(encoding="utf-8") for pid in ids]
     import gzip
 
-    from cleaner.formats import Options, extract_html
+    from cleaner.io.formats import Options, extract_html
 
     return [extract_html(gzip.decompress((bench / "html" / f"{pid}.html.gz").read_bytes()), Options(),
                          urls.get(pid))[0] for pid in ids]

@@ -26,13 +26,13 @@ RUNNER = """
 import resource, sys, time
 from pathlib import Path
 from cleaner import Cleaner, Config
-from cleaner.formats import Options
-from cleaner.pipeline import Plan, run
+from cleaner.io.formats import Options
+from cleaner.run.plan import Plan, run
 src, out, jobs, engine = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 config = Config()
 mapper = client = None
 if engine == "dask":
-    from cleaner import dask as engine_dask
+    from cleaner.run import dask as engine_dask
     client = engine_dask.connect(None, jobs)
     mapper = lambda handler, tasks: engine_dask.ordered_map(client, config, handler, tasks, 4 * jobs)
 t = time.perf_counter()

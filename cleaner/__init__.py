@@ -7,9 +7,9 @@
 """
 
 from cleaner.config import Config
-from cleaner.core import Cleaner, clean
+from cleaner.engine.cleaner import Cleaner, clean
 from cleaner.model import Block, Decision, Document, Problem, Result, Signal, State
-from cleaner.packs import PackError, Rule
+from cleaner.packs.load import PackError, Rule
 
 __all__ = [
     "Block", "Cleaner", "Config", "Decision", "Document", "PackError", "Problem", "Result",

@@ -1,5 +1,5 @@
 """`python -m cleaner` is the `cleaner` command."""
 
-from cleaner.cli import main
+from cleaner.cli.app import main
 
 main()

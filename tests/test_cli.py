@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from cleaner.cli import main
+from cleaner.cli.app import main
 from conftest import GOLDEN, SEEDS
 
 ARTICLE = ("The council voted on Tuesday to close the old bridge over the river for repairs, after "

@@ -16,9 +16,9 @@ distributed = pytest.importorskip("distributed", reason="Dask is a test extra: p
 from click.testing import CliRunner  # noqa: E402
 
 from cleaner import Cleaner, Config  # noqa: E402
-from cleaner import dask as cleaner_dask  # noqa: E402
-from cleaner.cli import main  # noqa: E402
-from cleaner.pipeline import handle  # noqa: E402
+from cleaner.run import dask as cleaner_dask  # noqa: E402
+from cleaner.cli.app import main  # noqa: E402
+from cleaner.run.plan import handle  # noqa: E402
 from conftest import GOLDEN, SEEDS  # noqa: E402
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
@@ -70,7 +70,8 @@ def _summary(stderr: str, out) -> str:
 def test_the_cleaner_is_built_once_per_worker(client):
     config = Config()
     cleaner_dask.ordered_map(client, config, handle, [], 4)
-    from cleaner.formats import FileTask, Options
+    from cleaner.io.formats import Options
+    from cleaner.run.tasks import FileTask
 
     tasks = [FileTask(str(p), p.name, "text", Options(), config.max_bytes) for p in sorted(SEEDS.glob("*.txt"))] * 4
     list(cleaner_dask.ordered_map(client, config, handle, tasks, 8))
@@ -79,7 +80,8 @@ def test_the_cleaner_is_built_once_per_worker(client):
 
 
 def test_a_killed_worker_loses_and_duplicates_nothing(tmp_path, client):
-    from cleaner.formats import JsonlChunk, Options
+    from cleaner.io.formats import Options
+    from cleaner.run.tasks import JsonlChunk
 
     config = Config()
     lines = tuple(json.dumps({"id": i, "text": SEED_TEXTS[i % 3]}).encode() for i in range(60))

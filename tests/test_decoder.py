@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import Cleaner, Config, State
-from cleaner.decode import Weights, WeightsError, viterbi
+from cleaner.engine.decode import Weights, WeightsError, viterbi
 
 ARTICLE = [
     "The city council voted on Tuesday to close the old bridge over the river for repairs, after engineers found cracks in two of its supporting piers.",

@@ -8,9 +8,9 @@ import random
 import pytest
 from click.testing import CliRunner
 
-from cleaner.cli import main
-from cleaner.learn import SiteCounts, normalise
-from cleaner.packs import load_pack
+from cleaner.cli.app import main
+from cleaner.run.learn import SiteCounts, normalise
+from cleaner.packs.load import load_pack
 
 WORDS = ("council river bridge budget school teacher harbour festival court judge minister railway "
          "farmers market museum library hospital nurse storm flood police mayor election voters "
@@ -152,9 +152,9 @@ def test_learning_on_dask_finds_the_same_templates(tmp_path):
                                         "--scheduler", cluster.scheduler_address])
         assert res.exit_code == 0, res.output
         # and with many small partitions, counted on both workers
-        from cleaner.cli_learn import iter_documents
-        from cleaner.formats import Options
-        from cleaner.learn import count_sites, count_sites_dask
+        from cleaner.cli.learn import iter_documents
+        from cleaner.io.formats import Options
+        from cleaner.run.learn import count_sites, count_sites_dask
 
         with distributed.Client(cluster) as client:
             docs = list(iter_documents((src,), Options(), 10**8, []))
@@ -187,8 +187,8 @@ def test_merging_partition_counts_equals_counting_at_once():
 
 
 def test_learn_streams_jsonl_larger_than_the_per_document_limit(tmp_path):
-    from cleaner.cli_learn import learn_packs
-    from cleaner.formats import Options
+    from cleaner.cli.learn import learn_packs
+    from cleaner.io.formats import Options
 
     src, _, _ = build_corpus(tmp_path)
     assert src.stat().st_size > 10_000

@@ -21,7 +21,7 @@ def test_wheel_carries_the_packs_and_works_from_another_folder(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     packs = sorted(n for n in names if n.startswith("cleaner/rules/") and n.endswith(".toml"))
     assert packs == sorted(f"cleaner/rules/{p.name}" for p in (ROOT / "rules").glob("*.toml"))
-    assert "cleaner/weights.toml" in names
+    assert "cleaner/engine/weights.toml" in names
     # "install" the pure-Python wheel by unpacking it, and run it from an unrelated folder
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -29,7 +29,7 @@ def test_wheel_carries_the_packs_and_works_from_another_folder(tmp_path):
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
     probe = subprocess.run(
-        [sys.executable, "-c", "import cleaner.packs as p, cleaner; print(cleaner.__file__); print(p.builtin_rules_dir())"],
+        [sys.executable, "-c", "import cleaner.packs.load as p, cleaner; print(cleaner.__file__); print(p.builtin_rules_dir())"],
         capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)
     assert probe.returncode == 0, probe.stderr
     module, rules = probe.stdout.split()

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 from cleaner import Cleaner, Config
-from cleaner.packs import CATEGORIES, PackError, builtin_rules_dir, load_pack, load_packs
-from cleaner.select import SelectorError, select_rules
+from cleaner.packs.load import CATEGORIES, PackError, builtin_rules_dir, load_pack, load_packs
+from cleaner.packs.select import SelectorError, select_rules
 
 BUILTIN = load_packs([builtin_rules_dir()], check_examples=False)
 
@@ -116,7 +116,7 @@ def test_cleaner_uses_only_selected_rules():
 
 
 def test_the_prefilter_lets_every_match_example_through():
-    from cleaner.prefilter import Prefilter
+    from cleaner.packs.prefilter import Prefilter
 
     pf = Prefilter([r.pattern for r in BUILTIN])
     for k, rule in enumerate(BUILTIN):
@@ -125,8 +125,8 @@ def test_the_prefilter_lets_every_match_example_through():
 
 
 def test_prefilter_literals_are_sound_on_tricky_patterns():
-    from cleaner.patterns import literals
-    from cleaner.prefilter import Prefilter
+    from cleaner.packs.patterns import literals
+    from cleaner.packs.prefilter import Prefilter
 
     assert literals(r"(?i)\bjoin our (?:whatsapp|telegram) channel\b")
     assert literals(r"\p{Lu}+") is None  # syntax only the regex package knows: always run

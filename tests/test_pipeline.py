@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cleaner import Cleaner, Config, clean
-from cleaner.cli import main
+from cleaner.cli.app import main
 from conftest import GOLDEN, SEEDS
 
 SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}

@@ -11,11 +11,11 @@ import pytest
 import regex
 
 from cleaner.model import Problem, Signal
-from cleaner.packs import builtin_rules_dir, load_packs
-from cleaner.folding import fold, fold_block, fold_start, folds_simply
-from cleaner.patterns import BOUND, START, TOKEN, literals, max_length
-from cleaner.prefilter import Prefilter
-from cleaner.signals import RuleSet
+from cleaner.packs.load import builtin_rules_dir, load_packs
+from cleaner.packs.folding import fold, fold_block, fold_start, folds_simply
+from cleaner.packs.patterns import BOUND, START, TOKEN, literals, max_length
+from cleaner.packs.prefilter import Prefilter
+from cleaner.packs.signals import RuleSet
 
 BUILTIN = load_packs([builtin_rules_dir()], check_examples=False)
 EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
@@ -148,7 +148,7 @@ def test_fuzzy_and_nested_set_syntax_always_runs():
 
 @pytest.mark.parametrize("text", ["a" * 60 + "b", "short"])
 def test_a_rule_that_times_out_is_reported_and_skipped(text):
-    from cleaner.packs import Rule
+    from cleaner.packs.load import Rule
 
     slow = Rule(id="TPL001", name="template.slow", category="template", effect="drop",
                 pattern=r"^(a|aa)+$", rationale="-", match=(), keep=(), weight=1.0, pack="p",

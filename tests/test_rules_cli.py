@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cleaner import Cleaner, Config
-from cleaner.cli import main
+from cleaner.cli.app import main
 
 ARTICLE = ("The council voted on Tuesday to close the old bridge over the river for repairs, after "
            "engineers found cracks in two of its supporting piers, officials said.")

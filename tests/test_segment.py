@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cleaner.segment import segment
+from cleaner.engine.segment import segment
 
 
 def test_blocks_are_lines_with_their_separators():

@@ -2,7 +2,7 @@
 
 Allowed moves (DESIGN.md): HEAD->BODY->TAIL, BODY<->INSERT, INSERT->TAIL; a document starts
 in HEAD or BODY and TAIL never returns to BODY. Emission scores are linear in the block's
-features; all numbers live in one data file, ``cleaner/weights.toml``.
+features; all numbers live in one data file, ``cleaner/engine/weights.toml``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from cleaner.context import REGIMES
+from cleaner.engine.features.context import REGIMES
 from cleaner.model import STATES, State
 from cleaner.tomlfile import read_toml
 

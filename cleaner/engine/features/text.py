@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 import regex
 
-from cleaner.context import (conjoin, context_features, is_prose, listed_features, sequence_features,
+from cleaner.engine.features.context import (conjoin, context_features, is_prose, listed_features, sequence_features,
                              shape_features)
 from cleaner.model import Block, Signal
 

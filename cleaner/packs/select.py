@@ -6,7 +6,7 @@ import difflib
 from fnmatch import fnmatchcase
 from typing import Iterable, Sequence
 
-from cleaner.packs import PackError, Rule
+from cleaner.packs.load import PackError, Rule
 
 
 class SelectorError(ValueError):

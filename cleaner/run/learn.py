@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 
+from cleaner.io.formats import site_key
 from cleaner.model import Document
 
 #: Lines with fewer words are too short to be a template of their own ("Share", "Home").
@@ -115,23 +115,6 @@ class SiteCounts:
                if c >= min_docs and c >= min_share * self.documents and h in self.examples]
         return sorted(out, key=lambda x: (-x[1], x[0]))
 
-
-def site_key(doc: Document, group_by: str) -> str | None:
-    """The site a document belongs to under a --group-by choice."""
-    from urllib.parse import urlsplit
-
-    if group_by == "url":
-        url = doc.meta.get("url")
-        host = urlsplit(url).hostname if isinstance(url, str) else None
-        return host.removeprefix("www.") if host else None
-    if group_by == "folder":
-        rel = doc.meta.get("rel")
-        parts = Path(rel).parts if rel else ()
-        return parts[0] if len(parts) > 1 else None
-    if group_by.startswith("field:"):
-        value = doc.meta.get("record", {}).get(group_by[6:])
-        return str(value) if value not in (None, "") else None
-    raise ValueError(f"--group-by must be url, folder or field:NAME, not {group_by!r}")
 
 
 def count_chunk(docs: list[tuple[str, str]]) -> dict[str, SiteCounts]:

@@ -8,9 +8,9 @@ from typing import Iterator
 
 import click
 
-from cleaner.formats import Options, extract_html, parse_record
-from cleaner.io import DocumentError, decode_bytes, find_inputs, kind_of_path, open_binary, read_bytes, write_atomic
-from cleaner.learn import count_sites, count_sites_dask, pack_text
+from cleaner.io.formats import Options, extract_html, parse_record
+from cleaner.io.files import decode_bytes, find_inputs, kind_of_path, open_binary, read_bytes, write_atomic
+from cleaner.run.learn import count_sites, count_sites_dask, pack_text
 from cleaner.model import Document
 
 GROUP_HELP = ("How documents are grouped into sites: url (the host of a JSONL record's url field or an "
@@ -104,7 +104,7 @@ def learn(inputs, output, group_by, min_docs, min_share, text_field, engine, sch
 
     client = None
     if engine == "dask":
-        from cleaner import dask as dask_engine
+        from cleaner.run import dask as dask_engine
 
         try:
             client = dask_engine.connect(scheduler, os.cpu_count() or 1)

@@ -6,8 +6,8 @@ is only searched with those rules. The tests are necessary conditions worked out
 
 from __future__ import annotations
 
-from cleaner.folding import fold_block, fold_start
-from cleaner.patterns import BOUND, COMMON, MIN_LITERAL, START, TOKEN, analyse
+from cleaner.packs.folding import fold_block, fold_start
+from cleaner.packs.patterns import BOUND, COMMON, MIN_LITERAL, START, TOKEN, analyse
 
 #: How many tokens' masks a Prefilter remembers.
 KNOWN_TOKENS = 1 << 17

@@ -11,8 +11,8 @@ from typing import Sequence
 import regex
 
 from cleaner.model import Problem, Signal
-from cleaner.packs import Rule
-from cleaner.prefilter import Prefilter
+from cleaner.packs.load import Rule
+from cleaner.packs.prefilter import Prefilter
 
 _HAS_WORD = regex.compile(r"\w")
 

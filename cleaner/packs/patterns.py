@@ -30,7 +30,7 @@ import sys
 import warnings
 from typing import Any
 
-from cleaner.folding import PREFIX_LEN, fold, folds_simply
+from cleaner.packs.folding import PREFIX_LEN, fold, folds_simply
 
 if sys.version_info >= (3, 11):
     from re import _constants as C

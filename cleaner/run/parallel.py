@@ -25,7 +25,7 @@ class WorkerDied(RuntimeError):
 
 
 def _worker(config: Config, handler: Callable[[Any, Any], Any], tasks, results) -> None:
-    from cleaner.core import Cleaner
+    from cleaner.engine.cleaner import Cleaner
 
     cleaner = Cleaner(config)
     while True:
@@ -45,7 +45,7 @@ def ordered_map(config: Config, handler: Callable[[Any, Any], Any], tasks: Itera
     module-level function (it is sent to the workers). A task whose handler raised yields
     the exception message wrapped in TaskFailed."""
     if jobs <= 1:
-        from cleaner.core import Cleaner
+        from cleaner.engine.cleaner import Cleaner
 
         cleaner = cleaner or Cleaner(config)
         for task in tasks:

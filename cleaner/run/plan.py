@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from cleaner import remote
+from cleaner.io import remote
 from cleaner.config import Config
-from cleaner.formats import FileTask, JsonlChunk, Options, Outcome, handle_file, handle_jsonl, sniff_kind
-from cleaner.io import AtomicFile, find_inputs, kind_of_path, open_binary, read_bytes
-from cleaner.parallel import TaskFailed, ordered_map
-from cleaner.sink import OutputFile
+from cleaner.io.formats import Options, sniff_kind
+from cleaner.run.tasks import FileTask, JsonlChunk, Outcome, handle
+from cleaner.io.files import AtomicFile, find_inputs, kind_of_path, open_binary, read_bytes
+from cleaner.run.parallel import TaskFailed, ordered_map
+from cleaner.io.sink import OutputFile
 
 #: JSONL records per task sent to a worker.
 CHUNK_RECORDS = 256
@@ -166,12 +167,6 @@ def _stdin_tasks(plan: Plan, fh) -> Iterator[tuple[Any, Path | None]]:
             raise ValueError(f"standard input is over the limit of {plan.max_bytes:,} bytes")
         yield FileTask("<stdin>", "stdin", kind, plan.options, plan.max_bytes, data), target
 
-
-def handle(cleaner, task) -> list[Outcome]:
-    """The one task function workers run."""
-    if isinstance(task, JsonlChunk):
-        return handle_jsonl(cleaner, task)
-    return [handle_file(cleaner, task)]
 
 
 def _open_output(target, options: dict) -> OutputFile:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from cleaner import remote
-from cleaner.sink import OutputFile
+from cleaner.io import remote
+from cleaner.io.sink import OutputFile
+from cleaner.model import DocumentError
 
 #: File name suffixes -> input kind; `.gz` may follow any of them. Folders are searched for
 #: these; a file named on the command line is read whatever its name (as text by default).
@@ -19,10 +20,6 @@ SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
             ".jsonl": "jsonl", ".ndjson": "jsonl"}
 #: Bytes looked at to tell text from binary.
 SNIFF_BYTES = 8192
-
-
-class DocumentError(Exception):
-    """One input cannot be used; the run reports it and goes on."""
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class Rule:
 def builtin_rules_dir() -> Path:
     """The packs shipped with cleaner: inside the installed package (wheel), or the
     repository's top-level rules/ folder (source checkout, editable install)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the cleaner package
     for candidate in (here / "rules", here.parent / "rules"):
         if candidate.is_dir():
             return candidate

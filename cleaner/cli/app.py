@@ -14,20 +14,22 @@ from typing import Iterable
 import click
 
 from cleaner import __version__
-from cleaner import configfile, remote
+from cleaner.cli import configfile
+from cleaner.io import remote
 from cleaner.config import HEADLINE_CHOICES, Config
-from cleaner.cli_learn import GROUP_HELP, learn, learn_packs
-from cleaner.cli_rules import rules_group
-from cleaner.core import Cleaner
-from cleaner.decode import WeightsError
-from cleaner.formats import Options
-from cleaner.io import DocumentError, read_text
+from cleaner.cli.learn import GROUP_HELP, learn, learn_packs
+from cleaner.cli.rules import rules_group
+from cleaner.engine.cleaner import Cleaner
+from cleaner.engine.decode import WeightsError
+from cleaner.io.formats import Options
+from cleaner.io.files import read_text
+from cleaner.model import DocumentError
 from cleaner.model import Document
-from cleaner.parallel import WorkerDied
-from cleaner.pipeline import STDIN, Plan, RunStats
-from cleaner.pipeline import run as pipeline_run
-from cleaner.packs import PackError
-from cleaner.select import SelectorError
+from cleaner.run.parallel import WorkerDied
+from cleaner.run.plan import STDIN, Plan, RunStats
+from cleaner.run.plan import run as pipeline_run
+from cleaner.packs.load import PackError
+from cleaner.packs.select import SelectorError
 
 class SetupError(click.ClickException):
     """A problem with the command's setup (packs, selectors, weights): exit status 2."""
@@ -239,7 +241,7 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
     start = time.monotonic()
     client = mapper = None
     if engine == "dask":
-        from cleaner import dask as dask_engine
+        from cleaner.run import dask as dask_engine
 
         try:
             client = dask_engine.connect(scheduler, _jobs(jobs))

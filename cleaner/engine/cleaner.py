@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cleaner.config import LANGUAGE_NAMES, Config
-from cleaner.decode import MAX_CITED, MIN_SHARE, Weights, cite, contributions, viterbi
-from cleaner.heuristics import GUESS_WORDS, Local, Stoplists, block_features
+from cleaner.engine.decode import MAX_CITED, MIN_SHARE, Weights, cite, contributions, viterbi
+from cleaner.engine.features.text import GUESS_WORDS, Local, Stoplists, block_features
 from cleaner.model import STATES, Block, Decision, Document, Problem, Result, Signal, State
-from cleaner.packs import Rule, builtin_rules_dir, load_packs
-from cleaner.segment import segment
-from cleaner.signals import RuleSet, apply_trims
+from cleaner.packs.load import Rule, builtin_rules_dir, load_packs
+from cleaner.engine.segment import segment
+from cleaner.packs.signals import RuleSet, apply_trims
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Cleaner:
         paths: list[Any] = [builtin_rules_dir()] if self.config.builtin_rules else []
         paths.extend(self.config.rule_paths)
         all_rules = load_packs(paths)
-        from cleaner.select import select_rules
+        from cleaner.packs.select import select_rules
 
         self.rules: tuple[Rule, ...] = tuple(select_rules(all_rules, self.config.select, self.config.ignore))
         self.ruleset = RuleSet(self.rules, self.config.match_timeout)

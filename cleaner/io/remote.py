@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import IO, Callable, Iterator
 
-from cleaner.sink import OutputFile
+from cleaner.io.sink import OutputFile
+from cleaner.model import DocumentError
 
 
 def is_url(value: object) -> bool:
@@ -62,8 +63,6 @@ def read_bytes(url: str, max_bytes: int, options: dict | None = None) -> bytes:
     with open_read(url, options) as fh:
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:
-        from cleaner.io import DocumentError
-
         raise DocumentError(f"{url}: over the limit of {max_bytes:,} bytes, skipped")
     return data
 
