@@ -34,7 +34,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import DEFAULT_BENCH, Gold, is_article, load_pages, score_pages, shingles, tokens  # noqa: E402
+from quality import (  # noqa: E402
+    DEFAULT_BENCH,
+    Gold,
+    is_article,
+    load_pages,
+    score_pages,
+    shingles,
+    tokens,
+)
 
 from cleaner import Cleaner, Config, Document  # noqa: E402
 from cleaner.engine.decode import ALLOWED, STARTS, WEIGHTS_FILE, Weights, viterbi  # noqa: E402

@@ -30,9 +30,9 @@ import argparse
 import collections
 import pathlib
 import sys
-import tomllib
 
 import regex
+import tomllib
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 

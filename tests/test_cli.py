@@ -9,9 +9,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import GOLDEN, SEEDS
 
 from cleaner.cli.app import main
-from conftest import GOLDEN, SEEDS
 
 ARTICLE = ("The council voted on Tuesday to close the old bridge over the river for repairs, after "
            "engineers found cracks in two of its supporting piers, officials said.\n")

@@ -14,12 +14,12 @@ import pytest
 distributed = pytest.importorskip("distributed", reason="Dask is a test extra: pip install '.[test]'")  # installed in CI
 
 from click.testing import CliRunner  # noqa: E402
+from conftest import GOLDEN, SEEDS  # noqa: E402
 
 from cleaner import Cleaner, Config  # noqa: E402
-from cleaner.run import dask as cleaner_dask  # noqa: E402
 from cleaner.cli.app import main  # noqa: E402
+from cleaner.run import dask as cleaner_dask  # noqa: E402
 from cleaner.run.plan import handle  # noqa: E402
-from conftest import GOLDEN, SEEDS  # noqa: E402
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 

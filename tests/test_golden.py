@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import GOLDEN, SEEDS
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
-from cleaner.engine.features.context import LIST_MAX_ITEMS, listed_features, sequence_features
 from cleaner.engine.decode import Weights
-from cleaner.engine.features.text import norm, repeats
+from cleaner.engine.features.context import sequence_features
+from cleaner.engine.features.repeats import LIST_MAX_ITEMS, listed_features, repeats
+from cleaner.engine.features.text import norm
 
 PROSE = "The council voted on Tuesday to close the old bridge over the river for repairs, officials said."
 
@@ -100,7 +101,7 @@ def test_repeat_prefix_finds_the_same_blocks_by_scanning_lines_and_by_looking_up
     # and looks its affixes up when there are many; both must mark the same blocks
     import random
 
-    import cleaner.engine.features.text as heuristics
+    import cleaner.engine.features.repeats as heuristics
 
     rng = random.Random(7)
     vocab = "home news bridge to close for repairs council river town the of sport".split()

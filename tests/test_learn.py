@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cleaner.cli.app import main
-from cleaner.run.learn import SiteCounts, normalise
 from cleaner.packs.load import load_pack
+from cleaner.run.learn import SiteCounts, normalise
 
 WORDS = ("council river bridge budget school teacher harbour festival court judge minister railway "
          "farmers market museum library hospital nurse storm flood police mayor election voters "

@@ -7,7 +7,13 @@ import textwrap
 import pytest
 
 from cleaner import Cleaner, Config
-from cleaner.packs.load import CATEGORIES, PackError, builtin_rules_dir, load_pack, load_packs
+from cleaner.packs.load import (
+    CATEGORIES,
+    PackError,
+    builtin_rules_dir,
+    load_pack,
+    load_packs,
+)
 from cleaner.packs.select import SelectorError, select_rules
 
 BUILTIN = load_packs([builtin_rules_dir()], check_examples=False)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import GOLDEN, SEEDS
 
 from cleaner import Cleaner, Config, clean
 from cleaner.cli.app import main
-from conftest import GOLDEN, SEEDS
 
 SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 HTML = """<!doctype html><html><head><title>Bridge closed</title></head><body>

@@ -11,8 +11,8 @@ import pytest
 import regex
 
 from cleaner.model import Problem, Signal
-from cleaner.packs.load import builtin_rules_dir, load_packs
 from cleaner.packs.folding import fold, fold_block, fold_start, folds_simply
+from cleaner.packs.load import builtin_rules_dir, load_packs
 from cleaner.packs.patterns import BOUND, START, TOKEN, literals, max_length
 from cleaner.packs.prefilter import Prefilter
 from cleaner.packs.signals import RuleSet

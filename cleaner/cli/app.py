@@ -15,21 +15,21 @@ import click
 
 from cleaner import __version__
 from cleaner.cli import configfile
-from cleaner.io import remote
-from cleaner.config import HEADLINE_CHOICES, Config
 from cleaner.cli.learn import GROUP_HELP, learn, learn_packs
 from cleaner.cli.rules import rules_group
+from cleaner.config import HEADLINE_CHOICES, Config
 from cleaner.engine.cleaner import Cleaner
 from cleaner.engine.decode import WeightsError
-from cleaner.io.formats import Options
+from cleaner.io import remote
 from cleaner.io.files import read_text
-from cleaner.model import DocumentError
-from cleaner.model import Document
+from cleaner.io.formats import Options
+from cleaner.model import Document, DocumentError
+from cleaner.packs.load import PackError
+from cleaner.packs.select import SelectorError
 from cleaner.run.parallel import WorkerDied
 from cleaner.run.plan import STDIN, Plan, RunStats
 from cleaner.run.plan import run as pipeline_run
-from cleaner.packs.load import PackError
-from cleaner.packs.select import SelectorError
+
 
 class SetupError(click.ClickException):
     """A problem with the command's setup (packs, selectors, weights): exit status 2."""

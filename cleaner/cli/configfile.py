@@ -21,7 +21,6 @@ from typing import Any, Mapping
 
 from cleaner.tomlfile import read_toml
 
-
 #: Keys a config file may set -> (Config field, type).
 KEYS: Mapping[str, tuple[str, type | tuple[type, ...]]] = {
     "select": ("select", list), "ignore": ("ignore", list), "rules": ("rule_paths", list),

@@ -8,10 +8,17 @@ from typing import Iterator
 
 import click
 
+from cleaner.io.files import (
+    decode_bytes,
+    find_inputs,
+    kind_of_path,
+    open_binary,
+    read_bytes,
+    write_atomic,
+)
 from cleaner.io.formats import Options, extract_html, parse_record
-from cleaner.io.files import decode_bytes, find_inputs, kind_of_path, open_binary, read_bytes, write_atomic
+from cleaner.model import Document, DocumentError
 from cleaner.run.learn import count_sites, count_sites_dask, pack_text
-from cleaner.model import Document
 
 GROUP_HELP = ("How documents are grouped into sites: url (the host of a JSONL record's url field or an "
               "HTML page's URL), folder (the top-level folder under the input folder), or field:NAME "

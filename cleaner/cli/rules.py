@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from cleaner.packs.load import CATEGORIES, EFFECTS, PackError, Rule, builtin_rules_dir, load_packs
+from cleaner.packs.load import (
+    CATEGORIES,
+    EFFECTS,
+    PackError,
+    Rule,
+    builtin_rules_dir,
+    load_packs,
+)
 
 
 def _load(paths, builtin: bool = True, check_examples: bool = True) -> list[Rule]:

@@ -12,11 +12,31 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cleaner.config import LANGUAGE_NAMES, Config
-from cleaner.engine.decode import MAX_CITED, MIN_SHARE, Weights, cite, contributions, viterbi
-from cleaner.engine.features.text import GUESS_WORDS, Local, Stoplists, block_features
-from cleaner.model import STATES, Block, Decision, Document, Problem, Result, Signal, State
-from cleaner.packs.load import Rule, builtin_rules_dir, load_packs
+from cleaner.engine.assemble import OffsetMap, assemble
+from cleaner.engine.decode import (
+    MAX_CITED,
+    MIN_SHARE,
+    Weights,
+    cite,
+    contributions,
+    viterbi,
+)
+from cleaner.engine.features import block_features
+from cleaner.engine.features.text import Local
+from cleaner.engine.language import GUESS_WORDS, Stoplists
 from cleaner.engine.segment import segment
+from cleaner.model import (
+    STATES,
+    Block,
+    Decision,
+    Document,
+    Problem,
+    Result,
+    Signal,
+    State,
+)
+from cleaner.packs.load import Rule, builtin_rules_dir, load_packs
+from cleaner.packs.select import select_rules
 from cleaner.packs.signals import RuleSet, apply_trims
 
 
@@ -40,21 +60,6 @@ class _Pass:
     emissions: list[list[float]]
 
 
-class _OffsetMap:
-    """Maps offsets in a pass's text back to the original (pieces of copied text)."""
-
-    def __init__(self, pieces: Sequence[tuple[int, int, int]] = ()):
-        self.pieces = list(pieces)  # (out_start, orig_start, length), sorted
-        self.starts = [p[0] for p in self.pieces]
-
-    def __call__(self, pos: int) -> int:
-        if not self.pieces:
-            return pos
-        k = max(0, bisect.bisect_right(self.starts, pos) - 1)
-        out, orig, _ = self.pieces[k]
-        return orig + (pos - out)
-
-
 class Cleaner:
     """Compiles packs and weights once; `clean()` is then cheap and has no side effects.
 
@@ -66,8 +71,6 @@ class Cleaner:
         paths: list[Any] = [builtin_rules_dir()] if self.config.builtin_rules else []
         paths.extend(self.config.rule_paths)
         all_rules = load_packs(paths)
-        from cleaner.packs.select import select_rules
-
         self.rules: tuple[Rule, ...] = tuple(select_rules(all_rules, self.config.select, self.config.ignore))
         self.ruleset = RuleSet(self.rules, self.config.match_timeout)
         self.weights = Weights.load(self.config.weights)
@@ -93,12 +96,16 @@ class Cleaner:
 
     # -- the passes -------------------------------------------------------------------------
 
-    def _stopwords(self, doc: Document) -> frozenset[str]:
+    def _language(self, doc: Document, text: str) -> str:
+        """The stoplist's name: the document's or the configured language, else the one
+        guessed from `text`."""
         lang = doc.meta.get("language") or self.config.language
         if lang != "auto" and lang in LANGUAGE_NAMES:
-            return self.stoplists.lists[LANGUAGE_NAMES[lang]]
-        words = doc.text[:20000].casefold().split(None, GUESS_WORDS)  # (guess() reads that many)
-        return self.stoplists.lists[self.stoplists.guess(words)]
+            return LANGUAGE_NAMES[lang]
+        return self.stoplists.guess(text[:20000].casefold().split(None, GUESS_WORDS))  # (guess() reads that many)
+
+    def _stopwords(self, doc: Document) -> frozenset[str]:
+        return self.stoplists.lists[self._language(doc, doc.text)]
 
     def _site(self, doc: Document) -> str | None:
         return self.config.site or doc.meta.get("site")
@@ -148,7 +155,7 @@ class Cleaner:
         orig_blocks = first.blocks
         decisions: dict[int, Decision] = {}
         kept_spans: dict[int, tuple[int, int]] = {b.index: (b.start, b.end) for b in orig_blocks}
-        text, omap, current = original, _OffsetMap(), first
+        text, omap, current = original, OffsetMap(), first
         starts = [b.start for b in orig_blocks]
         for pass_no in range(1, self.config.max_passes + 1):
             if pass_no > 1:
@@ -239,47 +246,6 @@ class Cleaner:
                      for f, v in current.features[i].items() if f.startswith("h."))
         return Decision(block, state, False, tuple(current.signals[i]) + heur,
                         tuple(reasons), (), (), pass_no)
-
-
-def assemble(original: str, blocks: Sequence[Block], kept: Mapping[int, tuple[int, int]]) -> tuple[str, _OffsetMap]:
-    """Kept spans of blocks in order, joined with their original separators, one final newline."""
-    parts: list[str] = []
-    pieces: list[tuple[int, int, int]] = []
-    pos = 0
-    order = sorted(kept)
-    for n, j in enumerate(order):
-        s, e = kept[j]
-        b = blocks[j]
-        pieces.append((pos, s, e - s))
-        parts.append(original[s:e])
-        pos += e - s
-        if n + 1 < len(order):
-            sep_start, sep = b.end, b.separator  # a trimmed suffix is skipped
-            pieces.append((pos, sep_start, len(sep)))
-            parts.append(sep)
-            pos += len(sep)
-    if parts:
-        parts.append("\n")
-    return "".join(parts), _OffsetMap(pieces)
-
-
-
-def replay(result: Result) -> str:
-    """Rebuild the output from the original and the decisions alone (they are complete)."""
-    kept: dict[int, tuple[int, int]] = {}
-    blocks = [d.block for d in result.decisions]
-    for d in result.decisions:
-        if not d.kept:
-            continue
-        lo, hi = 0, len(d.block.text)
-        for s, e in sorted(d.trimmed):
-            if s <= lo:
-                lo = max(lo, e)
-        for s, e in sorted(d.trimmed, reverse=True):
-            if e >= hi:
-                hi = min(hi, s)
-        kept[d.block.index] = (d.block.start + lo, d.block.start + hi)
-    return assemble(result.original, blocks, kept)[0] if blocks else ""
 
 
 def clean(text: str, config: Config | None = None, **meta: Any) -> Result:

@@ -16,7 +16,6 @@ from cleaner.engine.features.context import REGIMES
 from cleaner.model import STATES, State
 from cleaner.tomlfile import read_toml
 
-
 ALLOWED = {
     State.HEAD: (State.HEAD, State.BODY),
     State.BODY: (State.BODY, State.INSERT, State.TAIL),

@@ -16,13 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from cleaner.io import remote
 from cleaner.config import Config
+from cleaner.io import remote
+from cleaner.io.files import (
+    AtomicFile,
+    find_inputs,
+    kind_of_path,
+    open_binary,
+    read_bytes,
+)
 from cleaner.io.formats import Options, sniff_kind
-from cleaner.run.tasks import FileTask, JsonlChunk, Outcome, handle
-from cleaner.io.files import AtomicFile, find_inputs, kind_of_path, open_binary, read_bytes
-from cleaner.run.parallel import TaskFailed, ordered_map
 from cleaner.io.sink import OutputFile
+from cleaner.run.parallel import TaskFailed, ordered_map
+from cleaner.run.tasks import FileTask, JsonlChunk, Outcome, handle
 
 #: JSONL records per task sent to a worker.
 CHUNK_RECORDS = 256

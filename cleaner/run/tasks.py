@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.io.files import decode_bytes, read_bytes
-from cleaner.io.formats import Options, extract_html, parse_record, record_meta, site_key
+from cleaner.io.formats import (
+    Options,
+    extract_html,
+    parse_record,
+    record_meta,
+    site_key,
+)
 from cleaner.model import Document, DocumentError, Result
 
 

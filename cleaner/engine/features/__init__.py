@@ -1,0 +1,76 @@
+"""Block features, computed in four steps that each read only what the steps before made:
+
+1. `text`: what each block's own text says, and the evidence of the rules that fired on it;
+2. `context`: where the block sits and what surrounds it;
+3. `repeats`: what it shares with other blocks (headline, copies, site name, captions,
+   lists under a heading);
+4. `conjoin`: the learned features renamed by the document's regime.
+
+A feature is a name and a value; the decoder's weights file says how much each counts for
+each state. Features named ``h.<name>`` are the named heuristics a removal can cite.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from cleaner.engine.features import repeats
+from cleaner.engine.features.conjoin import conjoin
+from cleaner.engine.features.context import context_features, sequence_features
+from cleaner.engine.features.text import Local, local_features, rule_features
+from cleaner.model import Block, Signal
+
+#: Repeat features that mark a headline (or the first copy of a repeated line): a block a
+#: rule fired on is neither, whatever it looks like.
+HEADLINE_MARKS = ("h.headline", "h.first-copy")
+
+
+def block_features(
+    blocks: Sequence[Block],
+    signals: Sequence[Sequence[Signal]],
+    stopwords: frozenset[str],
+    site: str | None,
+    cache: dict[str, Local] | None = None,
+) -> list[dict[str, float]]:
+    """One feature dict per block, from the block itself and its document. `cache` (text ->
+    Local) is shared by the passes over one document."""
+    # 1. text only: each distinct text once; a rule other than a trim makes a block `ruled`
+    cache = {} if cache is None else cache
+    local = []
+    for b in blocks:
+        loc = cache.get(b.text)
+        if loc is None:
+            loc = cache[b.text] = local_features(b.text, stopwords)
+        local.append(loc)
+    ruled = [any(s.effect != "trim" for s in sigs) for sigs in signals]
+    feats = [{**loc.feats, **rule_features(sigs)} for loc, sigs in zip(local, signals)]
+    norms = [loc.norm for loc in local]
+    counts = [loc.count for loc in local]
+    prose = [loc.prose for loc in local]
+
+    # 2. context
+    for f, around in zip(feats, context_features(blocks, counts, prose)):
+        f.update(around)
+    sequence_features(feats, ruled)
+
+    # 3. repeats and lists
+    rep = repeats.repeats(norms, counts, prose)
+    names = repeats.site_names(site, signals)
+    ends = [loc.ends for loc in local]
+    for i, f in enumerate(feats):
+        for name, value in rep.get(i, {}).items():
+            if not (ruled[i] and name in HEADLINE_MARKS):  # a rule outweighs looking like a title
+                f[name] = value
+        if names and repeats.mentions_site(norms[i], counts[i], names):
+            f["h.site-name"] = 1.0
+        if "h.titlecase" in f and counts[i] <= repeats.CAPTION_MAX_WORDS and repeats.echoes(norms[i].split(), norms, i):
+            f["h.echo"] = 1.0
+        if i == 0 and not ruled[i] and repeats.is_title(counts, ends, 0):
+            f["h.title"] = 1.0
+    repeats.listed_features(feats, counts, ruled)
+
+    # 4. conjunctions: one regime per document
+    renamed: dict[str, str | None] = {}
+    for f in feats:
+        conjoin(f, renamed)
+    return feats

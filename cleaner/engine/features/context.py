@@ -2,19 +2,17 @@
 
 On a whole web page the article is a run of long, punctuated blocks; menus, teasers and
 footers are runs of short ones. These features describe a block's neighbourhood so that
-the decoder can find the article region from text alone.
+the decoder can find the article region from text alone: the share of prose around it, menu
+runs, its position, the document's shape and regime, and what the sequence has shown so far
+(a tail marker after the article's first prose) and has still to come (prose ahead).
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-import regex
-
 from cleaner.model import Block
 
-#: A block is prose when it has at least this many words and ends like a sentence.
-PROSE_WORDS = 16
 #: Neighbours looked at on each side.
 WINDOW = 3
 #: A run of at least this many short blocks (at most SHORT_WORDS words each) is a menu.
@@ -32,39 +30,10 @@ SHORT_BINS = ((0.25, "few"), (0.5, "some"))
 #: The regimes' names (what conjoin() appends to a learned feature's name after "@").
 REGIMES = tuple(name for _, name in SHORT_BINS) + ("many",)
 
-_BULLET = regex.compile(r"^[-•*▪◦·]\s")
-_DASH = regex.compile(r"^[—–]\s?")
-_QUOTE = regex.compile(r"^[\"“”«„‘’']")
-_NUMERIC = regex.compile(r"^[\d\W_]+$")
-
-
-def shape_features(text: str, prose: bool) -> dict[str, float]:
-    """What the block's own shape says (prose, bullet, dash, quote, numbers, capitals)."""
-    f: dict[str, float] = {}
-    if prose:
-        f["shape:prose"] = 1.0
-    if _BULLET.match(text):
-        f["shape:bullet"] = 1.0
-    elif _DASH.match(text):
-        f["shape:dash"] = 1.0
-    if _QUOTE.match(text):
-        f["shape:quote"] = 1.0
-    if _NUMERIC.match(text):
-        f["shape:numeric"] = 1.0
-    if text.isupper() and sum(1 for c in text if c.isalpha()) >= 4:
-        f["shape:allcaps"] = 1.0
-    if text[:1].islower():
-        f["shape:starts-lower"] = 1.0
-    return f
-
-
-def is_prose(n_words: int, ends_sentence: bool) -> bool:
-    return n_words >= PROSE_WORDS and ends_sentence
-
 
 def context_features(blocks: Sequence[Block], counts: Sequence[int], prose: Sequence[bool]) -> list[dict[str, float]]:
-    """Per block: the share of prose around it, menu runs, relative position, and the
-    document's shape and regime (`prose`: is_prose() of each block)."""
+    """Per block: the share of prose around it, menu runs, its position (relative, first,
+    last), and the document's shape and regime (`prose`: whether each block is prose)."""
     n = len(blocks)
     short = [0 < counts[i] <= SHORT_WORDS for i in range(n)]
     run = [0] * n  # length of the run of short blocks each block belongs to
@@ -98,33 +67,12 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], prose: Sequ
             f["ctx.short-run"] = 1.0
         rel = b.start / total
         f[next((name for bound, name in POSITION_BINS if rel < bound), "rel:90-100")] = 1.0
+        if i == 0:
+            f["pos:first"] = 1.0
+        if i == n - 1:
+            f["pos:last"] = 1.0
         out.append(f)
     return out
-
-
-#: Rule categories whose lines head a list of links (a "You may also like" heading).
-LIST_HEADS = ("rule:related", "rule:navigation", "rule:social", "rule:share", "rule:tags")
-#: A listed line has at most this many words and is not prose; a list has at most
-#: LIST_MAX_ITEMS lines (a longer run of short lines is a table or a list of the article's).
-LIST_MAX_WORDS, LIST_MAX_ITEMS = 15, 10
-
-
-def listed_features(feats: list[dict[str, float]], counts: Sequence[int], ruled: Sequence[bool]) -> None:
-    """In place: `h.listed` on the short lines (no prose, no rule of their own: `ruled`) that
-    follow, without a break, a line a link-list heading rule marks: the teaser headlines
-    under "You may also like...", the items under "Related"."""
-    items = -1  # lines since the heading; -1: no list open
-    for f, n, own in zip(feats, counts, ruled):
-        short = 0 < n <= LIST_MAX_WORDS and "shape:prose" not in f
-        headline = "h.title" in f or "h.headline" in f  # under a breadcrumb: it ends the "list"
-        if 0 <= items < LIST_MAX_ITEMS and short and not own and not headline:
-            f["h.listed"] = 1.0
-        if any(k in f for k in LIST_HEADS):
-            items = 0
-        elif not short or headline or items >= LIST_MAX_ITEMS:
-            items = -1
-        elif items >= 0:
-            items += 1
 
 
 def sequence_features(feats: list[dict[str, float]], ruled: Sequence[bool]) -> None:
@@ -147,28 +95,3 @@ def sequence_features(feats: list[dict[str, float]], ruled: Sequence[bool]) -> N
     for f in reversed(feats):
         f["ahead.prose:" + ("0" if ahead == 0 else "few" if ahead <= 2 else "many")] = 1.0
         ahead += 1 if "shape:prose" in f else 0
-
-
-#: Features that are not tied to the document's regime: the rules, the repeat, headline and
-#: caption heuristics (all but h.repeat-long have hand-set weights, see benchmarks/fit.py),
-#: and the regime itself.
-UNCONJOINED = ("rule:", "rule.end", "h.repeat", "h.headline", "h.first-copy", "h.title", "h.echo", "doc.short:")
-
-
-def conjoin(features: dict[str, float], names: dict[str, str | None] | None = None) -> None:
-    """Rename the learned features to `name@regime`, in place, so that the decoder has one
-    set of weights for a whole page's text (`@many` short lines), one for an extractor's
-    output (`@few`) and one in between (`@some`). `names` memoises the renaming for the
-    blocks of one document (all share the document's regime)."""
-    regime = next((k for k in features if k.startswith("doc.short:")), None)
-    if regime is None:
-        return
-    tag = regime.split(":", 1)[1]
-    names = {} if names is None else names
-    for name, value in list(features.items()):
-        new = names.get(name, "")
-        if new == "":
-            new = names[name] = None if name.startswith(UNCONJOINED) else f"{name}@{tag}"
-        if new is not None:
-            del features[name]
-            features[new] = value
