@@ -84,3 +84,10 @@ def test_hard_wrapped_text_whose_output_is_not_wrapped_is_decided_line_by_line(c
     assert [d.block for d in result.decisions] == segment(text, wrapped=False)
     assert result.text.strip() and "WHATSAPP" not in result.text
     assert cleaner.clean(result.text).text == result.text
+
+
+def test_a_removal_that_sways_the_language_guess_is_cleaned_once(cleaner):
+    # found by hypothesis: removing "QE 0:0" changed the stopword language guessed from the
+    # text, so cleaning the output again decided "B B:B!À" differently
+    once = cleaner.clean("QE 0:0\nB B:B!À\n0").text
+    assert cleaner.clean(once).text == once

@@ -137,8 +137,23 @@ class Cleaner:
         return _Pass(blocks, states, signals, feats, emissions)
 
     def _clean(self, doc: Document) -> Result:
+        """Clean with the document's language; when it is guessed and the clean text guesses
+        another (the removed part had swayed it), clean again with that one, so that
+        cleaning the output again uses the same stopwords (idempotence)."""
+        language, tried = self._language(doc, doc.text), []
+        while True:
+            result = self._clean_as(doc, self.stoplists.lists[language])
+            tried.append(language)
+            if not result.removed and not any(d.trimmed for d in result.decisions):
+                return result  # the same words: the same guess
+            again = self._language(doc, result.text)
+            if again in tried:
+                return result
+            language = again
+
+    def _clean_as(self, doc: Document, stopwords: frozenset[str]) -> Result:
         # by block text, so valid for both tries; a rule's time-out is reported once
-        stopwords, cache, problems = self._stopwords(doc), _DocCache(), []
+        cache, problems = _DocCache(), []
         result = self._passes(doc, stopwords, cache, problems, None)
         if result is None:  # the output is no longer hard-wrapped: decide line by line
             result = self._passes(doc, stopwords, cache, problems, False)
