@@ -141,8 +141,12 @@ class Cleaner:
         another (the removed part had swayed it), clean again with that one, so that
         cleaning the output again uses the same stopwords (idempotence)."""
         language, tried = self._language(doc, doc.text), []
+        # rule signals do not depend on the language: every try shares them (and reports a
+        # rule's time-out once); text-only features do, so each try computes its own
+        signals: dict[str, list[Signal]] = {}
+        problems: list[Problem] = []
         while True:
-            result = self._clean_as(doc, self.stoplists.lists[language])
+            result = self._clean_as(doc, self.stoplists.lists[language], _DocCache(signals), problems)
             tried.append(language)
             if not result.removed and not any(d.trimmed for d in result.decisions):
                 return result  # the same words: the same guess
@@ -151,9 +155,9 @@ class Cleaner:
                 return result
             language = again
 
-    def _clean_as(self, doc: Document, stopwords: frozenset[str]) -> Result:
-        # by block text, so valid for both tries; a rule's time-out is reported once
-        cache, problems = _DocCache(), []
+    def _clean_as(self, doc: Document, stopwords: frozenset[str], cache: _DocCache,
+                  problems: list[Problem]) -> Result:
+        # by block text, so valid for both segmentations; a rule's time-out is reported once
         result = self._passes(doc, stopwords, cache, problems, None)
         if result is None:  # the output is no longer hard-wrapped: decide line by line
             result = self._passes(doc, stopwords, cache, problems, False)
