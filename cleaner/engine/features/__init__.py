@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from cleaner.engine.features import repeats
+from cleaner.engine.features.comments import comment_features
 from cleaner.engine.features.conjoin import conjoin
 from cleaner.engine.features.context import context_features, sequence_features
 from cleaner.engine.features.text import Local, local_features, rule_features
@@ -52,6 +53,7 @@ def block_features(
     for f, around in zip(feats, context_features(blocks, counts, prose)):
         f.update(around)
     sequence_features(feats, ruled)
+    comment_features(signals, feats, ruled)
 
     # 3. repeats and lists
     rep = repeats.repeats(norms, counts, prose)
