@@ -67,8 +67,9 @@ def block_features(
             f["h.site-name"] = 1.0
         if "h.titlecase" in f and counts[i] <= repeats.CAPTION_MAX_WORDS and repeats.echoes(norms[i].split(), norms, i):
             f["h.echo"] = 1.0
-        if i == 0 and not ruled[i] and repeats.is_title(counts, ends, 0):
-            f["h.title"] = 1.0
+    title = repeats.title_index(counts, ends, ruled, feats)
+    if title is not None:
+        feats[title]["h.title"] = 1.0
     repeats.listed_features(feats, counts, ruled)
 
     # 4. conjunctions: one regime per document
