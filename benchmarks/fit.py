@@ -54,7 +54,7 @@ INPUTS = ("trafilatura", "fulltext")
 #: precise by construction (their examples and the gold-text check say so) and most fire on
 #: too few of these pages to learn from; the headline and repeat heuristics carry the
 #: design's conventions (the headline is kept once), which the gold text does not follow.
-FIXED_PREFIXES = ("rule:", "rule.end", "h.repeat-prefix", "h.headline", "h.first-copy", "h.title", "h.echo", "h.comment")
+FIXED_PREFIXES = ("rule:", "rule.end", "h.repeat-prefix", "h.headline", "h.first-copy", "h.title", "h.echo", "h.comment", "rule.certain")
 #: After a tail marker (a rule with effect `end`) in an extractor's output, the text is not
 #: article: on the development set 21 of 3,450 such words are. Too few blocks carry the
 #: feature for the regression to learn a weight that strong, so it is set by hand.

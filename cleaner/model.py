@@ -65,6 +65,7 @@ class Signal:
     span: tuple[int, int] = (0, 0)
     name: str = ""
     capture: str = ""  # a publisher name captured by the rule's (?P<site>...) group
+    certain: bool = False  # the rule is certain: context never keeps the block
 
 
 @dataclass(frozen=True)

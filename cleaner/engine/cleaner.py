@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from cleaner.config import LANGUAGE_NAMES, Config
 from cleaner.engine.assemble import OffsetMap, assemble
 from cleaner.engine.decode import (
+    CERTAIN,
     MAX_CITED,
     MIN_SHARE,
     Weights,
@@ -133,7 +134,8 @@ class Cleaner:
                 cache: _DocCache, problems: list[Problem], wrapped: bool | None = None) -> _Pass:
         blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped)
         emissions = [self.weights.emit(f) for f in feats]
-        states = viterbi(emissions, self.weights, self.config.keep_nonempty)
+        states = viterbi(emissions, self.weights, self.config.keep_nonempty,
+                         [CERTAIN in f for f in feats])
         return _Pass(blocks, states, signals, feats, emissions)
 
     def _clean(self, doc: Document) -> Result:

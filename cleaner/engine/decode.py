@@ -45,6 +45,12 @@ HEADLINE_FEATURES = ("h.headline", "h.title")
 #: boilerplate words in TAIL for 182).
 BARE_REGIMES = ("doc.short:few", "doc.short:some")
 _INSERT = STATES.index(State.INSERT)
+_BODY = STATES.index(State.BODY)
+#: What a certain rule (`rule.certain`) costs the BODY state: no context outweighs it, yet it
+#: is finite, so that a document made only of certain blocks still has a best path.
+CERTAIN_PENALTY = 1000.0
+#: The feature a certain rule gives its block (see features/text.py, rule_features).
+CERTAIN = "rule.certain"
 
 
 def has_evidence(features: Mapping[str, float]) -> bool:
@@ -132,14 +138,22 @@ class Weights:
                 insert += value * row[2]
                 tail += value * row[3]
         scores = [head, body, insert, tail]
+        if CERTAIN in features:
+            scores[_BODY] -= CERTAIN_PENALTY
         if (_is_prose(features) or any(r in features for r in BARE_REGIMES)) and not has_evidence(features):
             scores[_INSERT] = NEG_INF
         return scores
 
 
-def viterbi(emissions: Sequence[Sequence[float]], weights: Weights, must_have_body: bool) -> list[State]:
+def viterbi(emissions: Sequence[Sequence[float]], weights: Weights, must_have_body: bool,
+            certain: Sequence[bool] | None = None) -> list[State]:
     """The best state sequence. With `must_have_body`, a path that never reaches BODY
-    (all HEAD) is not allowed, so a document with text never comes out empty."""
+    (all HEAD) is not allowed, so a document with text never comes out empty.
+
+    `certain` marks the blocks a certain rule fired on: they are never BODY, so stepping out
+    of BODY into INSERT for them, and back, costs nothing (the transition costs guard against
+    cutting the article on weak evidence; a certain rule is not weak evidence). Otherwise the
+    decoder would rather send the article's first paragraph to HEAD than pay for an insert."""
     n = len(emissions)
     if n == 0:
         return []
@@ -150,10 +164,15 @@ def viterbi(emissions: Sequence[Sequence[float]], weights: Weights, must_have_bo
     back: list[list[int]] = []
     trans = [(idx[a], idx[b], weights.transition.get((a, b), 0.0))
              for a, nexts in ALLOWED.items() for b in nexts]
+    body, insert = idx[State.BODY], idx[State.INSERT]
     for i in range(1, n):
         new = [NEG_INF] * 4
         ptr = [0] * 4
+        free_in = certain is not None and certain[i]
+        free_out = certain is not None and certain[i - 1]
         for a, b, cost in trans:
+            if (free_in and a == body and b == insert) or (free_out and a == insert and b == body):
+                cost = 0.0
             cand = score[a] + cost
             if cand > new[b]:
                 new[b], ptr[b] = cand, a

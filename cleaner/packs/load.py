@@ -29,7 +29,7 @@ _NAME = regex.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 _RULE_KEYS = {
     "id": str, "name": str, "category": str, "effect": str, "pattern": str,
     "rationale": str, "match": list, "keep": list, "weight": (int, float),
-    "aliases": list, "support": dict,
+    "aliases": list, "support": dict, "certain": bool,
 }
 _REQUIRED = ("id", "name", "category", "effect", "pattern", "rationale", "match", "keep")
 _PACK_KEYS = {"name": str, "description": str, "lang": list, "sites": list}
@@ -58,6 +58,8 @@ class Rule:
     aliases: tuple[str, ...]
     support: dict
     compiled: Any  # regex.Pattern
+    #: Context never keeps a block this rule fired on (see DESIGN.md, "Certain rules").
+    certain: bool = False
 
     def search(self, text: str, timeout: float | None = None):
         return self.compiled.search(text, timeout=timeout)
@@ -98,7 +100,7 @@ def pack_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _check_type(where: str, key: str, value: Any, want: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, want):
+    if (isinstance(value, bool) and want is not bool) or not isinstance(value, want):
         names = want.__name__ if isinstance(want, type) else " or ".join(t.__name__ for t in want)
         raise PackError(f"{where}: field '{key}' must be {names}, not {type(value).__name__}")
 
@@ -149,13 +151,16 @@ def _rule(path: Path, raw: Any, pack: dict, position: int) -> Rule:
     weight = float(raw.get("weight", 1.0))
     if not 0 < weight <= 3:
         raise PackError(f"{where}: weight must be in (0, 3], not {weight}")
+    certain = raw.get("certain", category == "template")  # a learned template is certain
+    if certain and effect == "trim":
+        raise PackError(f"{where}: a trim rule cannot be certain (it never removes a block)")
     rule = Rule(
         id=rid, name=raw["name"], category=category, effect=effect, pattern=raw["pattern"],
         rationale=raw["rationale"].strip(), match=match, keep=keep, weight=weight,
         pack=str(path), lang=tuple(pack.get("lang", ())), sites=tuple(pack.get("sites", ())),
         aliases=_str_list(where, "aliases", raw.get("aliases", [])),
         support=dict(raw.get("support", {})),
-        compiled=_compile(where, raw["pattern"]),
+        compiled=_compile(where, raw["pattern"]), certain=certain,
     )
     if effect == "trim" and not _anchored(rule.pattern):
         raise PackError(f"{where}: a trim pattern must be anchored with ^ or $ (it cuts a prefix or suffix)")

@@ -65,7 +65,8 @@ class RuleSet:
                 continue
             capture = (m.group("site") or "").strip() if captures else ""
             out.append(Signal(source=rule.id, category=rule.category, effect=rule.effect,
-                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture))
+                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture,
+                              certain=rule.certain))
         return out
 
 
