@@ -60,7 +60,7 @@ PREFIXES = {
 }
 EFFECTS = {"drop", "trim", "end"}
 RULE_REQUIRED = {"id", "name", "category", "effect", "pattern", "rationale", "match", "keep"}
-RULE_OPTIONAL = {"weight", "aliases", "support"}
+RULE_OPTIONAL = {"weight", "aliases", "support", "certain"}
 PACK_REQUIRED = {"name", "description", "lang"}
 PACK_OPTIONAL = {"sites"}
 
@@ -243,6 +243,60 @@ def read_lines(path: pathlib.Path) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
+def calibration(bench_root: pathlib.Path, top: int) -> int:
+    """(e) Per rule, on every block it fired on (drop and end effects): how many are article
+    (gold text or corpus label A/H), how many the decoder kept, and the two errors: article
+    blocks it cut, boilerplate blocks context kept (the rule overruled). A rule that fires
+    often, never on article text, is a candidate for `certain = true`."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus_quality import load as load_corpus
+    from quality import Gold, is_article
+
+    from cleaner import Cleaner, Document
+
+    cleaner = Cleaner()
+    texts = []  # (text, site, is-article(line))
+    for name in ("scrapinghub", "dragnet-dev"):
+        bench = bench_root / name
+        for gold_path in sorted((bench / "gold").glob("*.txt")):
+            gold = Gold(gold_path.read_text(encoding="utf-8"))
+            for kind in ("trafilatura", "fulltext"):
+                path = bench / kind / gold_path.name
+                if path.exists():
+                    texts.append((path.read_text(encoding="utf-8"), None, lambda t, g=gold: is_article(t, g)))
+    for page in load_corpus("dev"):
+        article = set(page["gold"].splitlines())
+        texts.append((page["text"], page["site"], article.__contains__))
+    rows: dict = collections.defaultdict(lambda: collections.Counter())
+    certain = {}
+    for text, site, label in texts:
+        result = cleaner.clean(Document("x", text, {"site": site} if site else {}))
+        for d in result.decisions:
+            art = label(d.block.text)
+            for s in {s.source: s for s in d.signals if s.effect in ("drop", "end")}.values():
+                c = rows[s.source]
+                certain[s.source] = s.certain
+                c["fired"] += 1
+                c["article"] += art
+                c["kept"] += d.kept
+                c["cut-article"] += art and not d.kept
+                c["kept-boilerplate"] += d.kept and not art
+    print(f"== calibration: {len(texts)} texts (scrapinghub and dragnet-dev, trafilatura and full text; "
+          f"corpus dev pages)")
+    print(f"  {'rule':<12} {'certain':>7} {'fired':>6} {'article':>7} {'kept':>5} {'cut-art':>7} {'kept-bp':>7}")
+    for rid, c in sorted(rows.items(), key=lambda kv: (-kv[1]["fired"], kv[0])):
+        print(f"  {rid:<12} {'yes' if certain[rid] else '':>7} {c['fired']:6} {c['article']:7} {c['kept']:5} "
+              f"{c['cut-article']:7} {c['kept-boilerplate']:7}")
+    cands = sorted(rid for rid, c in rows.items() if c["fired"] >= 10 and c["article"] == 0 and not certain[rid])
+    print(f"== candidates for certain = true (fired 10+ times, never on article text): {len(cands)}")
+    print("  " + " ".join(cands))
+    overruled = sorted(rows.items(), key=lambda kv: -kv[1]["kept-boilerplate"])[:top]
+    print(f"== most overruled (boilerplate blocks kept although the rule fired), top {top}")
+    for rid, c in overruled:
+        print(f"  {rid:<12} {c['kept-boilerplate']:5} of {c['fired']}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bench", type=pathlib.Path, default=REPO.parent / "shared" / "bench" / "scrapinghub",
@@ -254,7 +308,13 @@ def main(argv=None) -> int:
                     help="print the bench lines these rules fire on")
     ap.add_argument("--gold-lines", action="store_true", help="print every gold line a rule fires on")
     ap.add_argument("--top", type=int, default=15, help="how many worst rules to list")
+    ap.add_argument("--decoder", action="store_true",
+                    help="only the calibration table: run the cleaner (imports it) on scrapinghub, dragnet-dev "
+                         "and the corpus' dev split, and count per rule the blocks it fired on, those that are "
+                         "article, and what the decoder did with them")
     args = ap.parse_args(argv)
+    if args.decoder:
+        return calibration(args.bench.parent, args.top)
 
     rules_dir = args.rules
     if rules_dir is None:

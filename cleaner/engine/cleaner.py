@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from cleaner.config import LANGUAGE_NAMES, Config
 from cleaner.engine.assemble import OffsetMap, assemble
 from cleaner.engine.decode import (
-    CERTAIN,
+    FREE_INSERT,
     MAX_CITED,
     MIN_SHARE,
     Weights,
@@ -135,7 +135,7 @@ class Cleaner:
         blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped)
         emissions = [self.weights.emit(f) for f in feats]
         states = viterbi(emissions, self.weights, self.config.keep_nonempty,
-                         [CERTAIN in f for f in feats])
+                         [FREE_INSERT in f for f in feats])
         return _Pass(blocks, states, signals, feats, emissions)
 
     def _clean(self, doc: Document) -> Result:

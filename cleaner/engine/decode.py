@@ -51,6 +51,11 @@ _BODY = STATES.index(State.BODY)
 CERTAIN_PENALTY = 1000.0
 #: The feature a certain rule gives its block (see features/text.py, rule_features).
 CERTAIN = "rule.certain"
+#: The blocks a site's learned template fired on: the decoder steps into INSERT for them,
+#: and back, for free (see `viterbi`). Only templates: for a built-in certain rule, free
+#: steps let the decoder come back to BODY after a footer line (measured: full page text
+#: F1 0.913 -> 0.910 on scrapinghub, with all certain rules free).
+FREE_INSERT = "rule:template"
 
 
 def has_evidence(features: Mapping[str, float]) -> bool:
@@ -150,10 +155,11 @@ def viterbi(emissions: Sequence[Sequence[float]], weights: Weights, must_have_bo
     """The best state sequence. With `must_have_body`, a path that never reaches BODY
     (all HEAD) is not allowed, so a document with text never comes out empty.
 
-    `certain` marks the blocks a certain rule fired on: they are never BODY, so stepping out
-    of BODY into INSERT for them, and back, costs nothing (the transition costs guard against
-    cutting the article on weak evidence; a certain rule is not weak evidence). Otherwise the
-    decoder would rather send the article's first paragraph to HEAD than pay for an insert."""
+    `certain` marks the blocks a site's learned template fired on (FREE_INSERT): they are
+    never BODY, so stepping out of BODY into INSERT for them, and back, costs nothing (the
+    transition costs guard against cutting the article on weak evidence; a template is not
+    weak evidence). Otherwise the decoder would rather send the article's first paragraph to
+    HEAD than pay for an insert."""
     n = len(emissions)
     if n == 0:
         return []
