@@ -166,6 +166,8 @@ def listed_features(feats: list[dict[str, float]], counts: Sequence[int], ruled:
     under "You may also like...", the items under "Related"."""
     items = -1  # lines since the heading; -1: no list open
     for f, n, own in zip(feats, counts, ruled):
+        if n == 0 and not own:  # a separator ("-", "|") neither ends the list nor is an item
+            continue
         short = 0 < n <= LIST_MAX_WORDS and "shape:prose" not in f
         headline = "h.title" in f or "h.headline" in f  # under a breadcrumb: it ends the "list"
         if 0 <= items < LIST_MAX_ITEMS and short and not own and not headline:
