@@ -50,11 +50,16 @@ class Block:
     separator: str
 
 
+#: The rule effects that are evidence about a whole block (`trim` cuts a span out of a kept
+#: block; `cue` only hints that a comment thread is near, see engine/features/comments.py).
+EVIDENCE = ("drop", "end")
+
+
 @dataclass(frozen=True)
 class Signal:
     """Evidence about one block, from a rule (`source` = rule id) or a heuristic.
 
-    `span` is relative to the block text. `effect` is the rule's effect (drop, trim, end)
+    `span` is relative to the block text. `effect` is the rule's effect (drop, trim, end, cue)
     or "feature" for a heuristic. Signals never delete anything themselves.
     """
 

@@ -121,3 +121,13 @@ def test_a_headline_printed_once_after_a_section_label_stays():
     result = clean(text)
     assert result.text.startswith("Council approves new bus lanes after two-year fight\n")
     assert "Local" not in result.text.splitlines()
+
+
+def test_reader_cues_after_the_article_make_a_thread_but_not_in_its_first_paragraphs():
+    greetings = ["Hi Jane, thanks for covering this, the buses on Main Street have been awful for years.",
+                 "Congratulations to the council, it took them long enough to make up their minds."]
+    late = clean("\n".join(ARTICLE + greetings))
+    assert [d.block.text for d in late.decisions if d.kept] == ARTICLE
+    assert all("h.comment" in d.reasons for d in late.removed)
+    early = clean("\n".join(greetings + ARTICLE))  # the article opens with them: too early for a thread
+    assert not any("h.comment" in d.reasons for d in early.decisions)

@@ -27,6 +27,7 @@ from cleaner.engine.features.text import Local
 from cleaner.engine.language import GUESS_WORDS, Stoplists
 from cleaner.engine.segment import segment
 from cleaner.model import (
+    EVIDENCE,
     STATES,
     Block,
     Decision,
@@ -246,7 +247,7 @@ class Cleaner:
         by_source: dict[str, float] = {}
         for feature, weight in contributions(features, self.weights, state):
             if feature.startswith("rule:"):
-                sources = [s.source for s in signals if s.category == feature[5:] and s.effect != "trim"]
+                sources = [s.source for s in signals if s.category == feature[5:] and s.effect in EVIDENCE]
             elif feature == "rule.end":
                 sources = [s.source for s in signals if s.effect == "end"]
             else:

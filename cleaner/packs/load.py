@@ -23,7 +23,7 @@ CATEGORIES = MappingProxyType({
     "byline": "BYLINE", "dateline": "DATE", "tags": "TAGS", "author-bio": "BIO",
     "share": "SHARE", "ads": "ADS", "cookie": "COOKIE", "template": "TPL",
 })
-EFFECTS = ("drop", "trim", "end")
+EFFECTS = ("drop", "trim", "end", "cue")
 _ID = regex.compile(r"^([A-Z]+)(\d{3,})$")
 _NAME = regex.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 _RULE_KEYS = {
@@ -152,8 +152,10 @@ def _rule(path: Path, raw: Any, pack: dict, position: int) -> Rule:
     if not 0 < weight <= 3:
         raise PackError(f"{where}: weight must be in (0, 3], not {weight}")
     certain = raw.get("certain", category == "template")  # a learned template is certain
-    if certain and effect == "trim":
-        raise PackError(f"{where}: a trim rule cannot be certain (it never removes a block)")
+    if certain and effect in ("trim", "cue"):
+        raise PackError(f"{where}: a {effect} rule cannot be certain (it never removes a block)")
+    if effect == "cue" and category != "comments":
+        raise PackError(f"{where}: effect 'cue' is for category 'comments' only (it hints at a comment thread)")
     rule = Rule(
         id=rid, name=raw["name"], category=category, effect=effect, pattern=raw["pattern"],
         rationale=raw["rationale"].strip(), match=match, keep=keep, weight=weight,

@@ -19,7 +19,7 @@ from cleaner.engine.features.comments import comment_features
 from cleaner.engine.features.conjoin import conjoin
 from cleaner.engine.features.context import context_features, sequence_features
 from cleaner.engine.features.text import Local, local_features, rule_features
-from cleaner.model import Block, Signal
+from cleaner.model import EVIDENCE, Block, Signal
 
 #: Repeat features that mark a headline (or the first copy of a repeated line): a block a
 #: rule fired on is neither, whatever it looks like.
@@ -43,7 +43,7 @@ def block_features(
         if loc is None:
             loc = cache[b.text] = local_features(b.text, stopwords)
         local.append(loc)
-    ruled = [any(s.effect != "trim" for s in sigs) for sigs in signals]
+    ruled = [any(s.effect in EVIDENCE for s in sigs) for sigs in signals]
     feats = [{**loc.feats, **rule_features(sigs)} for loc, sigs in zip(local, signals)]
     norms = [loc.norm for loc in local]
     counts = [loc.count for loc in local]

@@ -15,34 +15,55 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cleaner.model import Signal
+from cleaner.model import EVIDENCE, Signal
 
-#: Comment-rule hits after the article's first prose that make a thread, and the most
-#: blocks between two consecutive hits of one thread.
-THREAD_MIN, THREAD_GAP = 2, 15
-#: A block is a hit when the comment rules on it weigh at least this much: a bare, generic
-#: widget button ('Report', 'Reply': CMT009, weight 0.5) also sits under images and in
-#: share bars, and is not enough on its own.
+#: A thread scores at least THREAD_SCORE: a block a comment rule fired on (weighing at
+#: least HIT_WEIGHT) scores 1, a block with a comment cue (effect `cue`: "Thanks for
+#: sharing", "Congrats!", "Hi Joy,") scores CUE_SCORE. Consecutive hits of one thread are at
+#: most THREAD_GAP blocks apart.
+THREAD_SCORE, THREAD_GAP, CUE_SCORE = 2.0, 15, 1.0
+#: A bare, generic widget button ('Report', 'Reply': CMT009, weight 0.5) also sits under
+#: images and in share bars, and is not a hit on its own.
 HIT_WEIGHT = 1.0
+RULE_SCORE = 1.0
+#: A thread made of cues only starts after at least this many prose blocks of the article
+#: (a reader's voice in the article's own first paragraphs is the article's).
+CUE_AFTER_PROSE = 3
 COMMENTS = "comments"
+
+
+def _hit(signals: Sequence[Signal]) -> float:
+    """What a block adds to a thread: 1 for comment rules, CUE_SCORE for a cue alone."""
+    weight = sum(s.weight for s in signals if s.category == COMMENTS and s.effect in EVIDENCE)
+    if weight >= HIT_WEIGHT:
+        return RULE_SCORE
+    return CUE_SCORE if any(s.effect == "cue" for s in signals) else 0.0
 
 
 def comment_start(signals: Sequence[Sequence[Signal]], feats: Sequence[dict[str, float]],
                   ruled: Sequence[bool]) -> int | None:
     """The index of the block where the comment thread starts, or None.
 
-    A hit is a block after the first unruled prose block whose comment rules weigh at least
-    HIT_WEIGHT. The thread starts at the first hit that begins a run of THREAD_MIN hits,
-    each at most THREAD_GAP blocks after the one before (a 'Comment' button in the share bar
-    above the article is far from the comment section's own headers)."""
-    first_prose = next((i for i, (f, own) in enumerate(zip(feats, ruled)) if "shape:prose" in f and not own), None)
-    if first_prose is None:
+    Hits are the blocks after the first unruled prose block that `_hit` scores. The thread
+    starts at the first hit that begins a run of hits, each at most THREAD_GAP blocks after
+    the one before, scoring THREAD_SCORE in all (a 'Comment' button in the share bar above
+    the article is far from the comment section's own headers). A run of cues alone must
+    start after CUE_AFTER_PROSE prose blocks."""
+    prose = [i for i, (f, own) in enumerate(zip(feats, ruled)) if "shape:prose" in f and not own]
+    if not prose:
         return None
-    hits = [i for i in range(first_prose + 1, len(feats))
-            if sum(s.weight for s in signals[i] if s.category == COMMENTS and s.effect != "trim") >= HIT_WEIGHT]
-    for k in range(len(hits) - THREAD_MIN + 1):
-        if all(hits[j + 1] - hits[j] <= THREAD_GAP for j in range(k, k + THREAD_MIN - 1)):
-            return hits[k]
+    hits = [(i, _hit(signals[i])) for i in range(prose[0] + 1, len(feats))]
+    hits = [(i, h) for i, h in hits if h]
+    for k, (start, _) in enumerate(hits):
+        score, last, rules = 0.0, start, 0
+        for i, h in hits[k:]:
+            if i - last > THREAD_GAP:
+                break
+            score, last, rules = score + h, i, rules + (h == RULE_SCORE)
+            if score >= THREAD_SCORE:
+                if rules or sum(1 for p in prose if p < start) >= CUE_AFTER_PROSE:
+                    return start
+                break
     return None
 
 

@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 
 import regex
 
-from cleaner.model import Signal
+from cleaner.model import EVIDENCE, Signal
 
 _NORM = regex.compile(r"[\W_]+")
 _END_PUNCT = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
@@ -179,9 +179,9 @@ def rule_features(signals: Sequence[Signal]) -> dict[str, float]:
     under `about`, a category found at the end of articles, may be a box in the middle of
     this site's articles); the other rules' signals are still reported."""
     f: dict[str, float] = {}
-    templated = any(s.category == TEMPLATE and s.effect != "trim" for s in signals)
+    templated = any(s.category == TEMPLATE and s.effect in EVIDENCE for s in signals)
     for s in signals:
-        if s.effect == "trim" or (templated and s.category != TEMPLATE):
+        if s.effect not in EVIDENCE or (templated and s.category != TEMPLATE):
             continue
         key = f"rule:{s.category}"
         f[key] = min(3.0, f.get(key, 0.0) + s.weight)
