@@ -24,6 +24,8 @@ class State(str, Enum):
 
 
 STATES: tuple[State, ...] = (State.HEAD, State.BODY, State.INSERT, State.TAIL)
+#: Rule effects that ask for a block to go; on a kept block such a rule was overruled.
+OVERRULABLE = ("drop", "end")
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,14 @@ class Decision:
                 return by_source[reason]
         return "context" if not self.kept else ""
 
+    @property
+    def overruled(self) -> tuple[Signal, ...]:
+        """The rule signals that said drop (or: the tail starts here) on a block the decoder
+        kept anyway: the rules it overruled. Empty for a removed block."""
+        if not self.kept:
+            return ()
+        return tuple(s for s in self.signals if s.effect in OVERRULABLE)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -164,16 +174,36 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _kept_by(decisions: tuple[Decision, ...], i: int) -> str:
+    """Why the decoder may have kept block i against its rules: the kept blocks around it."""
+    before = next((d.block.index + 1 for d in reversed(decisions[:i]) if d.kept), None)
+    after = next((d.block.index + 1 for d in decisions[i + 1:] if d.kept), None)
+    if before and after:
+        return f"between kept blocks {before} and {after}"
+    if before or after:
+        return f"{'after' if before else 'before'} kept block {before or after}"
+    return "the only kept block"
+
+
+def overruled_note(decisions: tuple[Decision, ...], i: int) -> str:
+    """'fired RELATED004, kept by context (between kept blocks 3 and 5)', or '' when no
+    rule was overruled on block i."""
+    fired = list(dict.fromkeys(s.source for s in decisions[i].overruled))
+    return f"fired {', '.join(fired)}, kept by context ({_kept_by(decisions, i)})" if fired else ""
+
+
 def render(result: Result, color: bool = False) -> str:
-    """One line per block: number, state, keep/drop/trim, text, and why."""
+    """One line per block: number, state, keep/drop/trim, text, and why (on a kept block:
+    the rules the decoder overruled)."""
     c = result.counts
     lines = [
         f"{result.doc_id}: {c['blocks']} blocks, {c['blocks_removed']} removed, "
         f"{c['blocks_trimmed']} trimmed, {c['chars_removed']} of {c['chars_in']} characters removed"
     ]
-    for d in result.decisions:
+    for i, d in enumerate(result.decisions):
         action = "trim" if d.kept and d.trimmed else ("keep" if d.kept else "drop")
         why = ", ".join(d.trims if d.kept else d.reasons)
+        note = overruled_note(result.decisions, i) if d.kept else ""
         state = f"{d.state.value:<6}"
         text = _short(d.block.text, TEXT_WIDTH)
         if color:
@@ -183,6 +213,8 @@ def render(result: Result, color: bool = False) -> str:
             action = click.style(action, fg="red" if action == "drop" else None, bold=action != "keep")
             text = click.style(text, dim=not d.kept)
             why = click.style(why, fg="red") if why else why
+            note = click.style(note, fg="yellow") if note else note
+        why = "; ".join(w for w in (why, note) if w)
         line = f"{d.block.index + 1:>4} {state} {action}  {text}"
         lines.append(f"{line}  [{why}]" if why else line)
     for p in result.problems:
@@ -190,9 +222,17 @@ def render(result: Result, color: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _signal_record(s: Signal) -> dict[str, Any]:
+    return {"source": s.source, "category": s.category, "effect": s.effect, "weight": s.weight}
+
+
 def report_record(result: Result) -> dict[str, Any]:
-    """Every removed or trimmed block of one document, with the signals that decided."""
+    """Every removed or trimmed block of one document, with the signals that decided; and
+    under `overruled`, every kept block on which a drop or end rule fired."""
     removed = []
+    overruled = [{"block": d.block.index, "span": [d.block.start, d.block.end], "state": d.state.value,
+                  "signals": [_signal_record(s) for s in d.overruled], "text": d.block.text}
+                 for d in result.decisions if d.overruled]
     for d in result.decisions:
         if d.kept and not d.trimmed:
             continue
@@ -209,10 +249,7 @@ def report_record(result: Result) -> dict[str, Any]:
             entry["span"] = [d.block.start, d.block.end]
             entry["category"] = d.category
             entry["reasons"] = list(d.reasons)
-            entry["signals"] = [
-                {"source": s.source, "category": s.category, "effect": s.effect, "weight": s.weight}
-                for s in d.signals
-            ]
+            entry["signals"] = [_signal_record(s) for s in d.signals]
             entry["pass"] = d.pass_no
         entry["text"] = d.block.text
         removed.append(entry)
@@ -221,5 +258,6 @@ def report_record(result: Result) -> dict[str, Any]:
         record["path"] = str(result.meta["path"])
     record.update(result.counts)
     record["removed"] = removed
+    record["overruled"] = overruled
     record["problems"] = [{"kind": p.kind, "message": p.message} for p in result.problems]
     return record

@@ -96,6 +96,7 @@ class Plan:
     resume: bool = False
     kind: str | None = None  # forced input kind (--format), else by name / sniffing
     storage_options: tuple[tuple[str, Any], ...] = ()  # fsspec options for URLs
+    output_file: bool = False  # `output` names the one output file (of a single input)
 
     @property
     def so(self) -> dict:
@@ -131,7 +132,7 @@ def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_r
             yield from _stdin_tasks(plan, stdin())
             continue
         kind = plan.kind or kind_of_path(item.path) or "text"
-        target = _target(plan, item.rel, kind) if plan.output else None
+        target = plan.output if plan.output_file else _target(plan, item.rel, kind) if plan.output else None
         if target is not None and plan.resume and _exists(target, plan.so):
             stats.skipped += 1
             continue
@@ -162,8 +163,13 @@ def _stdin_tasks(plan: Plan, fh) -> Iterator[tuple[Any, Path | None]]:
         fh = io.BufferedReader(fh)
     head = fh.peek(4096)[:4096]
     kind = plan.kind or sniff_kind(head)
-    target = None
-    if plan.output is not None:
+    named = kind_of_path(plan.output) if plan.output_file else None
+    if named and not plan.kind and (kind == "jsonl") != (named == "jsonl"):
+        raise ValueError(f"standard input looks like {'JSONL' if kind == 'jsonl' else kind}, but -o {plan.output} "
+                         f"names a {'JSONL' if named == 'jsonl' else 'text'} file: write -o NAME"
+                         f"{'.jsonl' if kind == 'jsonl' else '.txt'}, or say what it is with --format")
+    target = plan.output if plan.output_file else None
+    if plan.output is not None and not plan.output_file:
         target = _target(plan, Path("stdin.jsonl" if kind == "jsonl" else "stdin.txt"), kind)
     if kind == "jsonl":
         yield from ((c, target) for c in _jsonl_chunks("<stdin>", plan.options, fh))
