@@ -22,6 +22,7 @@ def test_wheel_carries_the_packs_and_works_from_another_folder(tmp_path):
     packs = sorted(n for n in names if n.startswith("cleaner/rules/") and n.endswith(".toml"))
     assert packs == sorted(f"cleaner/rules/{p.name}" for p in (ROOT / "rules").glob("*.toml"))
     assert "cleaner/engine/weights.toml" in names
+    assert {f"cleaner/cli/review.{ext}" for ext in ("html", "css", "js")} <= set(names)  # the review page's assets
     # "install" the pure-Python wheel by unpacking it, and run it from an unrelated folder
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
