@@ -24,8 +24,6 @@ class State(str, Enum):
 
 
 STATES: tuple[State, ...] = (State.HEAD, State.BODY, State.INSERT, State.TAIL)
-#: Rule effects that ask for a block to go; on a kept block such a rule was overruled.
-OVERRULABLE = ("drop", "end")
 
 
 @dataclass(frozen=True)
@@ -52,8 +50,9 @@ class Block:
     separator: str
 
 
-#: The rule effects that are evidence about a whole block (`trim` cuts a span out of a kept
-#: block; `cue` only hints that a comment thread is near, see engine/features/comments.py).
+#: The rule effects that are evidence about a whole block, asking for it to go (`trim` cuts a
+#: span out of a kept block; `cue` only hints that a comment thread is near, see
+#: engine/features/comments.py). On a kept block, such a rule was overruled.
 EVIDENCE = ("drop", "end")
 
 
@@ -109,7 +108,7 @@ class Decision:
         kept anyway: the rules it overruled. Empty for a removed block."""
         if not self.kept:
             return ()
-        return tuple(s for s in self.signals if s.effect in OVERRULABLE)
+        return tuple(s for s in self.signals if s.effect in EVIDENCE)
 
 
 @dataclass(frozen=True)
