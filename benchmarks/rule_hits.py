@@ -58,11 +58,11 @@ PREFIXES = {
     "ads": "ADS",
     "cookie": "COOKIE",
 }
-EFFECTS = {"drop", "trim", "end"}
+EFFECTS = {"drop", "trim", "end", "cue"}
 RULE_REQUIRED = {"id", "name", "category", "effect", "pattern", "rationale", "match", "keep"}
 RULE_OPTIONAL = {"weight", "aliases", "support", "certain"}
 PACK_REQUIRED = {"name", "description", "lang"}
-PACK_OPTIONAL = {"sites"}
+PACK_OPTIONAL = {"sites", "prefix"}
 
 # Seconds one search may take before the pattern is reported as too slow.
 TIMEOUT = 0.25
