@@ -49,7 +49,7 @@ from quality import (  # noqa: E402
 )
 
 from cleaner import Cleaner, Config, Document  # noqa: E402
-from cleaner.engine.decode import ALLOWED, FREE_INSERT, STARTS, WEIGHTS_FILE, Weights, viterbi  # noqa: E402
+from cleaner.engine.decode import ALLOWED, STARTS, WEIGHTS_FILE, Weights, free_insert, viterbi  # noqa: E402
 from cleaner.model import STATES, State  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -329,7 +329,7 @@ def decode(ex: Example, w: Weights, margin: float = 0.0) -> list[State]:
     if margin:  # loss-augmented: wrong states get a bonus, so the fit keeps a margin
         em = [[e + (0 if s is g else margin * (1 + math.log1p(ex.sizes[i])) / 4) for e, s in zip(row, STATES)]
               for i, (row, g) in enumerate(zip(em, ex.states))]
-    return viterbi(em, w, must_have_body=True, certain=[FREE_INSERT in f for f in ex.feats])
+    return viterbi(em, w, must_have_body=True, certain=[free_insert(f) for f in ex.feats])
 
 
 def evaluate(examples: list[Example], weights_of) -> dict[str, dict]:

@@ -15,14 +15,14 @@ SEED = next(SEEDS.glob("002_*.txt"))
 PARAGRAPHS = [
     "The council voted on Tuesday to close the old bridge over the river for repairs, after engineers found "
     "cracks in two of its supporting piers, officials said.",
-    "Related posts",
+    "Read more",
     "Officials said the closure would last at least six months and that buses would be diverted through the "
     "industrial estate while the work is carried out.",
     "Local businesses on both banks warned that the detour would cost them customers, and asked the council to "
     "consider a temporary footbridge.",
     "Join our WhatsApp community!",
 ]
-#: A "Related posts" heading inside an article: RELATED004 fires, the decoder keeps the line.
+#: A "Read more" heading inside an article: RELATED003 fires, the decoder keeps the line.
 TEXT = "\n".join(PARAGRAPHS) + "\n"
 
 
@@ -56,13 +56,13 @@ def test_explain_shows_a_rule_the_decoder_overruled_on_a_kept_line(tmp_path):
     path.write_text(TEXT, encoding="utf-8")
     res = CliRunner().invoke(main, ["explain", str(path)])
     assert res.exit_code == 0, res.output
-    (line,) = [line for line in res.stdout.splitlines() if "Related posts" in line]
-    assert " BODY   keep  Related posts  [fired RELATED004, kept by context (between kept blocks 1 and 3)]" in line
+    (line,) = [line for line in res.stdout.splitlines() if "Read more" in line]
+    assert " BODY   keep  Read more  [fired RELATED003, kept by context (between kept blocks 1 and 3)]" in line
     (promo,) = [line for line in res.stdout.splitlines() if "WhatsApp" in line]
     assert "drop" in promo and "fired" not in promo  # a removed line shows its reasons, not this
     assert sum("fired" in line for line in res.stdout.splitlines()) == 1
     coloured = CliRunner().invoke(main, ["explain", str(path), "--color"]).stdout
-    assert "\x1b[33mfired RELATED004, kept by context" in coloured
+    assert "\x1b[33mfired RELATED003, kept by context" in coloured
 
 
 def test_the_report_lists_overruled_signals(tmp_path):
@@ -71,20 +71,20 @@ def test_the_report_lists_overruled_signals(tmp_path):
     report = tmp_path / "report.jsonl"
     res = CliRunner().invoke(main, ["run", str(path), "-o", "-", "--report", str(report), "-j", "1"])
     assert res.exit_code == 0, res.output
-    assert "Related posts" in res.stdout  # kept: cleaning is unchanged
+    assert "Read more" in res.stdout  # kept: cleaning is unchanged
     (record,) = map(json.loads, report.read_text(encoding="utf-8").splitlines())
     (entry,) = record["overruled"]
-    start = TEXT.index("Related posts")
-    assert entry["block"] == 1 and entry["span"] == [start, start + len("Related posts")]
-    assert entry["state"] == "BODY" and entry["text"] == "Related posts"
-    assert [(s["source"], s["category"], s["effect"]) for s in entry["signals"]] == [("RELATED004", "related", "drop")]
+    start = TEXT.index("Read more")
+    assert entry["block"] == 1 and entry["span"] == [start, start + len("Read more")]
+    assert entry["state"] == "BODY" and entry["text"] == "Read more"
+    assert [(s["source"], s["category"], s["effect"]) for s in entry["signals"]] == [("RELATED003", "related", "drop")]
     assert [e["text"] for e in record["removed"]] == ["Join our WhatsApp community!"]
 
 
 def test_overruled_is_empty_for_removed_blocks_and_clean_documents(cleaner):
     result = cleaner.clean(TEXT)
-    assert [d.block.text for d in result.decisions if d.overruled] == ["Related posts"]
+    assert [d.block.text for d in result.decisions if d.overruled] == ["Read more"]
     assert all(not d.overruled for d in result.removed)
-    assert result.report()["overruled"][0]["signals"][0]["source"] == "RELATED004"
+    assert result.report()["overruled"][0]["signals"][0]["source"] == "RELATED003"
     plain = cleaner.clean(PARAGRAPHS[0] + "\n" + PARAGRAPHS[2] + "\n")
     assert plain.report()["overruled"] == [] and "fired" not in plain.explain()

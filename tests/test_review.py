@@ -29,8 +29,8 @@ B = ("Engineers said the work would take about six weeks and that a temporary fo
      "for pedestrians while the repairs went on.")
 C = ("The mayor said the closure was regrettable but necessary, and that the council had set aside money "
      "for the repairs in last year's budget.")
-#: A removed line (PROMO001), a trimmed span (SHARE005) and a kept line whose rule fired (RELATED004).
-BRIDGE = "\n".join([A, "Related posts", B + " Share this article", C, "Join our WhatsApp community!"]) + "\n"
+#: A removed line (PROMO001), a trimmed span (SHARE005) and a kept line whose rule fired (RELATED003).
+BRIDGE = "\n".join([A, "Read more", B + " Share this article", C, "Join our WhatsApp community!"]) + "\n"
 XSS = '<script>document.documentElement.setAttribute("data-pwned", "1")</script>'
 
 
@@ -64,7 +64,7 @@ def test_collect_counts_every_document_as_cleaning_them_one_by_one_does(cleaner,
     expected.update(t for r in results for d in r.decisions if d.kept for t in d.trims)
     assert review.reasons == expected
     assert review.categories == Counter([d.category for r in results for d in r.removed] + ["share"])
-    assert review.overruled["RELATED004"] == 1 and review.category_of["RELATED004"] == "related"
+    assert review.overruled["RELATED003"] == 1 and review.category_of["RELATED003"] == "related"
     assert [d.key for d in review.shown] == sorted(p.name for p in tmp_path.glob("*.txt"))
     assert [d.result.text for d in review.shown] == [r.text for r in results]
     assert review.top[0].chars_removed == max(r.counts["chars_removed"] for r in results)
@@ -97,7 +97,7 @@ def test_the_page_says_what_is_sampled_and_every_reason_on_its_line(cleaner, tmp
     trim = re.search(r'<li class="line trim k\d+" id="d1-l3" data-rules="SHARE005"[^>]*>(.*?)</li>', page)
     assert trim and '<del class="trim"> Share this article</del>' in trim.group(1)
     assert "trimmed by" in trim.group(1)
-    kept = re.search(r'<li class="line keep overruled" id="d1-l2" data-rules="RELATED004">(.*?)</li>', page)
+    kept = re.search(r'<li class="line keep overruled" id="d1-l2" data-rules="RELATED003">(.*?)</li>', page)
     assert kept and "overruled by context" in kept.group(1) and "<del" not in kept.group(1)
     # the summary links each rule to its lines, and the lines back to the rule
     assert '<tr id="rule-PROMO001" data-rule="PROMO001"><td><a class="rid" href="#lines-PROMO001">' in page

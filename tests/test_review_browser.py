@@ -107,8 +107,8 @@ def test_the_browser_shows_the_summary_and_every_removed_line_with_its_reasons(b
             assert li.get("data-rules", "") == " ".join(d.reasons) and li.get("data-cats") == d.category
             why = li.find_class("why")[0].text_content()
             assert all(reason in why for reason in d.reasons) and d.state.value in why
-    kept = dom.get_element_by_id("d4-l2")  # bridge.txt's "Related posts": the rule fired, context kept it
-    assert "overruled" in kept.get("class") and "RELATED004" in kept.text_content() and not kept.xpath(".//del")
+    kept = dom.get_element_by_id("d4-l2")  # bridge.txt's "Read more": the rule fired, context kept it
+    assert "overruled" in kept.get("class") and "RELATED003" in kept.text_content() and not kept.xpath(".//del")
     trim = dom.find_class("trim")
     assert [el.text_content() for el in trim if el.tag == "del"] == [" Share this article"]
     # keyboard: a skip link comes first; every control has a label or a name

@@ -14,12 +14,12 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from cleaner.config import LANGUAGE_NAMES, Config
 from cleaner.engine.assemble import OffsetMap, assemble
 from cleaner.engine.decode import (
-    FREE_INSERT,
     MAX_CITED,
     MIN_SHARE,
     Weights,
     cite,
     contributions,
+    free_insert,
     viterbi,
 )
 from cleaner.engine.features import block_features
@@ -136,7 +136,7 @@ class Cleaner:
         blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped)
         emissions = [self.weights.emit(f) for f in feats]
         states = viterbi(emissions, self.weights, self.config.keep_nonempty,
-                         [FREE_INSERT in f for f in feats])
+                         [free_insert(f) for f in feats])
         return _Pass(blocks, states, signals, feats, emissions)
 
     def _clean(self, doc: Document) -> Result:
