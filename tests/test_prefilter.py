@@ -36,7 +36,8 @@ def _every_rule(rules, text: str) -> list[Signal]:
         if m:
             capture = (m.group("site") or "").strip() if "site" in rule.compiled.groupindex else ""
             out.append(Signal(source=rule.id, category=rule.category, effect=rule.effect,
-                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture))
+                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture,
+                              certain=rule.certain))
     return out
 
 
