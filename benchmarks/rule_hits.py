@@ -108,11 +108,11 @@ def load(rules_dir: pathlib.Path):
     """Load every pack; return (rules, failures)."""
     rules: list[Rule] = []
     fails: list[str] = []
-    files = sorted(rules_dir.glob("*.toml"))
+    files = sorted(rules_dir.rglob("*.toml"))  # language packs live in rules/lang/
     if not files:
         fails.append(f"{rules_dir}: no *.toml packs found")
     for path in files:
-        fname = path.name
+        fname = path.relative_to(rules_dir).as_posix()
         try:
             doc = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -128,7 +128,7 @@ def load(rules_dir: pathlib.Path):
             fails.append(f"{fname}:-: [pack] has unknown key {key!r}")
         if pack.get("name") != path.stem:
             fails.append(f"{fname}:-: pack name {pack.get('name')!r} != file stem {path.stem!r}")
-        if path.stem not in PREFIXES:
+        if path.parent == rules_dir and path.stem not in PREFIXES:
             fails.append(f"{fname}:-: unknown category {path.stem!r}")
         if not isinstance(pack.get("description", ""), str) or not pack.get("description"):
             fails.append(f"{fname}:-: [pack] description must be a non-empty string")
@@ -151,7 +151,9 @@ def check_rule(rule: Rule, seen_ids: dict, seen_names: dict) -> list[str]:
     out = []
     where = f"{rule.file}:{rule.id}"
     data = rule.data
-    stem = rule.file[:-5]
+    # a category pack is named after its category; a language pack (rules/lang/de.toml)
+    # holds several categories, so its rules are checked against their own category
+    stem = rule.file[:-5] if "/" not in rule.file else rule.category
     for key in sorted(RULE_REQUIRED - set(data)):
         out.append(f"{where}: missing key {key!r}")
     for key in sorted(set(data) - RULE_REQUIRED - RULE_OPTIONAL):

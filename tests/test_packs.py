@@ -185,3 +185,24 @@ def test_user_ids_are_selectable_by_their_prefix_and_unique_across_everything_lo
     clash = _pack(tmp_path, GOOD.replace("promo.test", "promo.messaging-join"), "clash.toml")
     with pytest.raises(PackError, match="'promo.messaging-join' is already used by PROMO001"):
         Cleaner(Config(rule_paths=(str(clash),)))
+
+
+LANG_PACK_CATEGORIES = {"navigation", "byline", "dateline", "caption", "share", "related", "newsletter",
+                        "donation", "paywall", "cookie", "ads", "comments", "legal", "about"}
+
+
+def test_language_packs_declare_their_language_and_cover_the_categories():
+    """rules/lang/<code>.toml: one pack a language, named and tagged with its ISO code, with
+    rules in every category issue #14 asks for."""
+    from cleaner.tomlfile import read_toml
+
+    folder = builtin_rules_dir() / "lang"
+    paths = sorted(folder.glob("*.toml"))
+    assert {p.stem for p in paths} >= {"de", "fr", "es", "it", "pt", "ru", "nl", "pl", "ar", "hi", "ja",
+                                       "zh", "id", "tr"}
+    for path in paths:
+        pack = read_toml(path, PackError)["pack"]
+        assert pack["name"] == path.stem and pack["lang"] == [path.stem], path
+        rules = load_pack(path, check_examples=False)
+        missing = LANG_PACK_CATEGORIES - {r.category for r in rules}
+        assert not missing, (path.name, missing)
