@@ -27,7 +27,7 @@ from cleaner.model import DocumentError
 from cleaner.packs.load import PackError
 from cleaner.packs.select import SelectorError
 from cleaner.run.parallel import WorkerDied
-from cleaner.run.plan import STDIN, Plan
+from cleaner.run.plan import STDIN, Plan, default_jobs
 from cleaner.run.plan import run as pipeline_run
 
 
@@ -42,7 +42,8 @@ def _split(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def selection_options(f):
-    """--select, --ignore, --rules, --language, --site, --headline: shared by run and explain."""
+    """--select, --ignore, --rules, --language, --site, --headline, --config, --no-cache: shared
+    by run, explain and config show."""
     options = [
         click.option("--select", multiple=True, metavar="SEL",
                      help="Use only these rules: ids (PROMO001), prefixes (PROMO), categories "
@@ -58,6 +59,9 @@ def selection_options(f):
                      help="Keep the headline (once, as the first line) or drop it too: body text only."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Configuration file (default: the nearest cleaner.toml or pyproject.toml with [tool.cleaner])."),
+        click.option("--no-cache", is_flag=True,
+                     help="Build the rule packs, weights and stoplists afresh instead of reading them from the cache "
+                          "($CLEANER_CACHE_DIR, else ~/.cache/cleaner), and write no cache."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -70,6 +74,7 @@ _CLI_FIELDS = {
     "rule_paths": ("rule_paths", lambda v: tuple(str(p) for p in v)),
     "no_builtin": ("builtin_rules", lambda v: not v), "language": ("language", str),
     "site": ("site", lambda v: v), "headline": ("headline", str),
+    "no_cache": ("cache", lambda v: not v),
 }
 
 
@@ -135,8 +140,11 @@ def _inputs(ctx, param, values):
     return tuple(out)
 
 
-def _jobs(value: int | None) -> int:
-    return value if value and value > 0 else (os.cpu_count() or 1)
+def _jobs(value: int | None, plan: Plan | None = None) -> int:
+    """-j, else 1 for a small input (see default_jobs), else every core."""
+    if value and value > 0:
+        return value
+    return default_jobs(plan, os.cpu_count() or 1) if plan is not None else (os.cpu_count() or 1)
 
 
 @main.command(epilog="""\b
@@ -160,7 +168,7 @@ Examples:
 @click.option("--id-field", default="id", show_default=True, help="JSONL: the field naming a record in messages and the report.")
 @click.option("--keep-original", metavar="FIELD", help="JSONL: also keep the raw text in this field.")
 @click.option("--html-comments", is_flag=True, help="HTML: let trafilatura keep the comment section (cleaner then judges it).")
-@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores). Output is the same for any -j.")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: 1 for inputs under 1 MB, else all cores). Output is the same for any -j.")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete).")
 @click.option("--learn", "learn_first", is_flag=True,
               help="First learn each site's boilerplate from INPUTS (as `cleaner learn` does), then clean with those packs too.")
@@ -172,7 +180,7 @@ Examples:
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (tcp://host:8786); default: a LocalCluster with -j workers.")
 @click.option("--partitions", type=int, default=None, help="With --engine dask: tasks in flight at once (default: 4 per worker).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures (no progress bar, no summary).")
-def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, kind,
+def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, no_cache, kind,
         text_field, id_field, keep_original, html_comments, jobs, resume, learn_first, group_by, min_docs,
         min_share, engine, scheduler, partitions, quiet):
     """Clean text, HTML and JSONL files and folders.
@@ -227,7 +235,7 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
     out_dir = out if isinstance(out, Path) and not target.is_file else None
     progress = Progress(bar, total_bytes(inputs, out_dir) if bar and not resume else None)
     try:
-        stats = pipeline_run(cleaner.config, plan, _jobs(jobs), sys.stdout, report, progress,
+        stats = pipeline_run(cleaner.config, plan, _jobs(jobs, plan), sys.stdout, report, progress,
                              cleaner=cleaner, mapper=mapper)
     except (WorkerDied, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -258,11 +266,11 @@ Examples:
               help="Read FILE as this kind (default: by its name; stdin is sniffed, as `cleaner run` does).")
 @click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: on a terminal only).")
-def explain(file, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, kind,
+def explain(file, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, no_cache, kind,
             text_field, color):
     """Show every block of FILE (- for stdin) with its state (HEAD, BODY, INSERT, TAIL),
     whether it is kept, dropped or trimmed, and the rule ids or heuristics behind the
-    decision. On a kept block, the rules the decoder overruled: "fired RELATED004, kept by
+    decision. On a kept block, the rules the decoder overruled: "fired RELATED003, kept by
     context (...)". HTML is extracted by trafilatura first; JSONL gives one table per record.
 
     \b

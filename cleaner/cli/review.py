@@ -54,7 +54,7 @@ Examples:
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores). The page is the same for any -j.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
 def review(inputs, output, max_docs, select, ignore, rule_paths, no_builtin, language, site, headline,
-           config_file, kind, text_field, id_field, html_comments, jobs, quiet):
+           config_file, no_cache, kind, text_field, id_field, html_comments, jobs, quiet):
     """Write one self-contained HTML page to audit a run: what went from each document,
     and why.
 
@@ -85,7 +85,7 @@ def review(inputs, output, max_docs, select, ignore, rule_paths, no_builtin, lan
     plan = Plan(tuple(inputs), None, options, cleaner.config.max_bytes, False, kind, tuple(storage.items()))
     start = time.monotonic()
     try:
-        result = collect(cleaner.config, plan, _jobs(jobs), max_docs, cleaner=cleaner,
+        result = collect(cleaner.config, plan, _jobs(jobs, plan), max_docs, cleaner=cleaner,
                          skip=(lambda path: same_file(path, target)) if target else (lambda path: False))
     except (WorkerDied, ValueError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from cleaner.engine.features.context import REGIMES
+from cleaner.io.cache import DiskCache, code_digest
 from cleaner.model import STATES, State
 from cleaner.tomlfile import read_toml
 
@@ -76,10 +77,10 @@ def has_evidence(features: Mapping[str, float]) -> bool:
 
 
 _PROSE = ("shape:prose",) + tuple(f"shape:prose@{regime}" for regime in REGIMES)  # as conjoin() names it
+#: A block with one of these features (prose, or a bare regime) goes to INSERT only on
+#: evidence of its own.
+_EVIDENCE_NEEDED = frozenset(_PROSE + BARE_REGIMES)
 
-
-def _is_prose(features: Mapping[str, float]) -> bool:
-    return any(f in features for f in _PROSE)
 
 
 class WeightsError(ValueError):
@@ -94,10 +95,23 @@ class Weights:
     source: str
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Weights":
+    def load(cls, path: str | Path | None = None, cache: DiskCache | None = None) -> "Weights":
+        """The weights in a TOML file (default: the shipped one), from the disk cache when
+        it has them (keyed by the file's path and bytes)."""
         path = Path(path) if path else WEIGHTS_FILE
-        data = read_toml(path, WeightsError)
-        return cls.from_dict(data, str(path))
+        key = ""
+        if cache is not None and cache.folder is not None:
+            try:
+                key = cache.key(code_digest([__file__]), str(path), path.read_bytes())
+            except OSError:
+                pass  # read_toml reports it
+            found = cache.get("weights", key) if key else None
+            if isinstance(found, cls):
+                return found
+        weights = cls.from_dict(read_toml(path, WeightsError), str(path))
+        if key:
+            cache.put("weights", key, weights)
+        return weights
 
     @classmethod
     def from_dict(cls, data: Mapping, source: str = "<dict>") -> "Weights":
@@ -157,7 +171,7 @@ class Weights:
         scores = [head, body, insert, tail]
         if CERTAIN in features:
             scores[_BODY] -= CERTAIN_PENALTY
-        if (_is_prose(features) or any(r in features for r in BARE_REGIMES)) and not has_evidence(features):
+        if not _EVIDENCE_NEEDED.isdisjoint(features) and not has_evidence(features):  # prose, or a bare regime
             scores[_INSERT] = NEG_INF
         return scores
 

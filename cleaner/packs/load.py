@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import regex
 
@@ -268,12 +268,15 @@ def load_pack(path: str | Path, check_examples: bool = True, builtin: bool | Non
     return rules
 
 
-def load_packs(paths: Iterable[str | Path], check_examples: bool = True) -> list[Rule]:
-    """Load every pack; ids, names and aliases must be unique across all of them."""
+def load_packs(paths: Iterable[str | Path], check_examples: bool = True,
+               load: Callable[[Path, bool], Sequence[Rule]] | None = None) -> list[Rule]:
+    """Load every pack; ids, names and aliases must be unique across all of them. `load`
+    reads one pack file (default: load_pack; cleaner.packs.cached passes one that reads
+    the disk cache first)."""
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     for path in pack_files(paths):
-        for rule in load_pack(path, check_examples):
+        for rule in (load or load_pack)(path, check_examples):
             for key in (rule.id, rule.name, *rule.aliases):
                 if key in seen:
                     other = seen[key]

@@ -33,6 +33,11 @@ from cleaner.run.tasks import FileTask, JsonlChunk, Outcome, handle
 #: JSONL records per task sent to a worker.
 CHUNK_RECORDS = 256
 STDIN = Path("-")
+#: Below this many bytes of input one process is done sooner than several: a worker takes
+#: about half a second to start, in which one process cleans about a megabyte.
+SMALL_INPUT_BYTES = 1_000_000
+#: A gzipped input counts as this many times its size.
+GZIP_RATIO = 4
 
 
 @dataclass
@@ -101,6 +106,24 @@ class Plan:
     @property
     def so(self) -> dict:
         return dict(self.storage_options)
+
+
+def default_jobs(plan: Plan, cores: int) -> int:
+    """Worker processes when -j is not given: 1 for a small input (its local files add up
+    to less than SMALL_INPUT_BYTES), else every core. Standard input and URLs are of unknown
+    size: every core (the first tasks are cleaned while the workers start)."""
+    if cores <= 1 or any(p == STDIN or remote.is_url(p) for p in plan.inputs):
+        return max(cores, 1)
+    total = 0
+    for item in find_inputs(list(plan.inputs), plan.output, plan.so):
+        try:
+            size = Path(item.path).stat().st_size
+        except OSError:
+            continue  # reported when it is read
+        total += size * (GZIP_RATIO if str(item.path).lower().endswith(".gz") else 1)
+        if total >= SMALL_INPUT_BYTES:
+            return cores
+    return 1
 
 
 def _target(plan: Plan, rel: Path, kind: str):
