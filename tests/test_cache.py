@@ -25,9 +25,10 @@ from cleaner.packs.prefilter import Prefilter
 PACK = """
 [pack]
 name = "test"
+prefix = "ZORB"
 
 [[rule]]
-id = "PROMO901"
+id = "ZORB901"
 name = "promo.test-cache"
 category = "promo"
 effect = "drop"
