@@ -131,3 +131,13 @@ def test_reader_cues_after_the_article_make_a_thread_but_not_in_its_first_paragr
     assert all("h.comment" in d.reasons for d in late.removed)
     early = clean("\n".join(greetings + ARTICLE))  # the article opens with them: too early for a thread
     assert not any("h.comment" in d.reasons for d in early.decisions)
+
+
+def test_a_thread_of_cues_alone_needs_three_prose_blocks_before_it():
+    kinds = [None, "CUE", "CUE", None, None]  # one prose block, then two cues: too early
+    signals = [[Signal(source="CMT030", category="comments", effect="cue")] if k else [] for k in kinds]
+    prose = [True, True, True, True, True]
+    ruled = [False] * 5
+    assert comment_start(signals, _feats(prose), ruled) is None
+    later = [[]] * 3 + signals[1:3]  # three prose blocks first
+    assert comment_start(later, _feats([True] * 5), ruled) == 3

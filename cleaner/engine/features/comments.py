@@ -32,12 +32,13 @@ CUE_AFTER_PROSE = 3
 COMMENTS = "comments"
 
 
-def _hit(signals: Sequence[Signal]) -> float:
-    """What a block adds to a thread: 1 for comment rules, CUE_SCORE for a cue alone."""
+def _hit(signals: Sequence[Signal]) -> tuple[float, bool]:
+    """What a block adds to a thread (RULE_SCORE for comment rules, CUE_SCORE for a cue
+    alone, else 0), and whether a comment rule made it."""
     weight = sum(s.weight for s in signals if s.category == COMMENTS and s.effect in EVIDENCE)
     if weight >= HIT_WEIGHT:
-        return RULE_SCORE
-    return CUE_SCORE if any(s.effect == "cue" for s in signals) else 0.0
+        return RULE_SCORE, True
+    return (CUE_SCORE if any(s.effect == "cue" for s in signals) else 0.0), False
 
 
 def comment_start(signals: Sequence[Sequence[Signal]], feats: Sequence[dict[str, float]],
@@ -52,14 +53,14 @@ def comment_start(signals: Sequence[Sequence[Signal]], feats: Sequence[dict[str,
     prose = [i for i, (f, own) in enumerate(zip(feats, ruled)) if "shape:prose" in f and not own]
     if not prose:
         return None
-    hits = [(i, _hit(signals[i])) for i in range(prose[0] + 1, len(feats))]
-    hits = [(i, h) for i, h in hits if h]
-    for k, (start, _) in enumerate(hits):
+    hits = [(i, *_hit(signals[i])) for i in range(prose[0] + 1, len(feats))]
+    hits = [(i, h, rule) for i, h, rule in hits if h]
+    for k, (start, _, _) in enumerate(hits):
         score, last, rules = 0.0, start, 0
-        for i, h in hits[k:]:
+        for i, h, rule in hits[k:]:
             if i - last > THREAD_GAP:
                 break
-            score, last, rules = score + h, i, rules + (h == RULE_SCORE)
+            score, last, rules = score + h, i, rules + rule
             if score >= THREAD_SCORE:
                 if rules or sum(1 for p in prose if p < start) >= CUE_AFTER_PROSE:
                     return start
