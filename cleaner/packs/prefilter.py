@@ -6,7 +6,9 @@ is only searched with those rules. The tests are necessary conditions worked out
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import reduce
+from itertools import accumulate
 from operator import or_
 from typing import Sequence
 
@@ -123,7 +125,13 @@ class Prefilter:
                     table = (self.heads if kind == "head" else self.tails).setdefault(
                         s[:3] if kind == "head" else s[-3:], {})
                     table[s] = table.get(s, 0) | bit
+        #: (substring, its characters, mask): a document without one of the characters
+        #: need not be searched for it
+        self.substring_tests = tuple((s, frozenset(s), bits) for s, bits in self.substrings.items())
         self.start_lengths = tuple(sorted({len(p) for p in self.starts}))
+        #: every prefix of a start: a block whose first n characters are none has no start
+        #: of more than n characters either
+        self.start_prefixes = frozenset(p[:n] for p in self.starts for n in range(len(p) + 1))
         #: token -> token_bits(token), for the tokens seen so far (a cache, cleared when full)
         self._known: dict[str, int] = {}
         limits = [limit for _, limit in tests]
@@ -181,8 +189,10 @@ class Prefilter:
                 found |= bits
         if self.start_lengths:
             first = fold_start(low)
-            starts = self.starts
+            starts, prefixes = self.starts, self.start_prefixes
             for n in self.start_lengths:
+                if first[:n] not in prefixes:
+                    break
                 found |= starts.get(first[:n], 0)
         fits = self.fits
         return self._gate(found & fits[min(len(text), len(fits) - 1)])
@@ -202,19 +212,34 @@ class Prefilter:
             known[token] = self.token_bits(token)
         get, always = known.__getitem__, self.always
         found = [reduce(or_, map(get, toks), always) for toks in tokens]
-        doc = "\n".join(lows)  # (a substring found only across blocks is then not found in any)
-        for s, bits in self.substrings.items():
-            if s in doc:
-                for i, low in enumerate(lows):
-                    if s in low:
-                        found[i] |= bits
+        if not lows:
+            return found
+        # a substring's occurrences in the document, each placed in its block (an occurrence
+        # across two blocks is in neither); then the search goes on from the next block
+        doc = "\n".join(lows)
+        ends = list(accumulate(len(low) + 1 for low in lows))  # ends[i]: one past block i's "\n"
+        find, block_of, chars = doc.find, bisect_right, set(doc)
+        for s, need, bits in self.substring_tests:
+            if not need <= chars:
+                continue  # a character of it is nowhere in the document (most scripts' are not)
+            at = find(s)
+            while at >= 0:
+                i = block_of(ends, at)
+                if at + len(s) < ends[i]:
+                    found[i] |= bits
+                    at = find(s, ends[i])
+                else:
+                    at = find(s, at + 1)
         fits, top = self.fits, len(self.fits) - 1
-        starts, lengths = self.starts, self.start_lengths
+        starts, lengths, prefixes = self.starts, self.start_lengths, self.start_prefixes
         for i, low in enumerate(lows):
             if lengths:
                 first = fold_start(low)
                 for n in lengths:
-                    found[i] |= starts.get(first[:n], 0)
+                    key = first[:n]
+                    if key not in prefixes:
+                        break  # no longer start begins with it either
+                    found[i] |= starts.get(key, 0)
             found[i] = self._gate(found[i] & fits[min(len(texts[i]), top)])
         return found
 

@@ -9,6 +9,7 @@ runs, its position, the document's shape and regime, and what the sequence has s
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import Sequence
 
 from cleaner.model import Block
@@ -52,12 +53,13 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], prose: Sequ
     doc_feature = "doc.prose:" + next((name for bound, name in DOC_BINS if doc_share < bound), "hi")
     short_share = sum(short) / max(1, n)
     regime = "doc.short:" + next((name for bound, name in SHORT_BINS if short_share < bound), REGIMES[-1])
+    upto = [0, *accumulate(prose)]  # upto[k]: prose blocks before block k
     out = []
     for i, b in enumerate(blocks):
         f = {doc_feature: 1.0, regime: 1.0}
         lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
         around = hi - lo - 1
-        share = (sum(prose[lo:hi]) - prose[i]) / around if around else 0.0
+        share = (upto[hi] - upto[lo] - prose[i]) / around if around else 0.0
         f["ctx.prose:" + ("0" if share == 0 else "lo" if share <= 0.34 else "mid" if share <= 0.67 else "hi")] = 1.0
         if i > 0 and prose[i - 1]:
             f["ctx.prev-prose"] = 1.0
@@ -66,7 +68,12 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], prose: Sequ
         if run[i] >= SHORT_RUN:
             f["ctx.short-run"] = 1.0
         rel = b.start / total
-        f[next((name for bound, name in POSITION_BINS if rel < bound), "rel:90-100")] = 1.0
+        for bound, position in POSITION_BINS:
+            if rel < bound:
+                break
+        else:
+            position = "rel:90-100"
+        f[position] = 1.0
         if i == 0:
             f["pos:first"] = 1.0
         if i == n - 1:
