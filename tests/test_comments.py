@@ -141,3 +141,22 @@ def test_a_thread_of_cues_alone_needs_three_prose_blocks_before_it():
     assert comment_start(signals, _feats(prose), ruled) is None
     later = [[]] * 3 + signals[1:3]  # three prose blocks first
     assert comment_start(later, _feats([True] * 5), ruled) == 3
+
+
+def test_a_thread_stamped_with_dates_goes_from_its_first_date_line():
+    names = ["Dan Garner", "Gigi Lee", "Foro Vietnam", "Beth"]
+    thread = []
+    for name in names:
+        thread += ["November 5, 2012", name, f"{name} here: I loved reading this story and I am looking forward to the next one."]
+    result = clean("\n".join(ARTICLE + thread))
+    assert [d.block.text for d in result.decisions if d.kept] == ARTICLE
+    assert all("h.comment" in d.reasons for d in result.removed if d.block.text.endswith("next one."))
+
+
+def test_dates_far_apart_in_an_article_are_no_thread():
+    timeline = []
+    for year, line in zip((2019, 2020, 2021, 2022), ARTICLE * 2):
+        timeline += [f"March 3, {year}", line, ARTICLE[2], ARTICLE[0], ARTICLE[1], ARTICLE[2]]
+    result = clean("\n".join(ARTICLE + timeline))
+    assert not any("h.comment" in d.reasons for d in result.decisions)
+    assert all(d.kept for d in result.decisions if len(d.block.text) > 60)

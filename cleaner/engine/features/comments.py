@@ -1,14 +1,16 @@
 """Reader comments: where the comment thread that closes a document starts.
 
 An extractor appends the comment section to the article and strips most of its headers,
-names and dates, so the comments read as prose. What is left of the thread's scaffolding
-still shows: comment-widget lines that the comment rules recognise ('Reply', 'Jane says:',
-'Rate This: 0 0', 'On <date>, Rosa said...', pingbacks). One such line could be a stray
-button; two or more after the article's first prose are a thread. From the first of them
-to the end of the document, every block carries `h.comment`, which the decoder weighs
-towards TAIL (a comment thread is a tail the article never comes back from).
+names and dates, so the comments read as prose. What is left of the thread still shows:
+comment-widget lines that the comment rules recognise ('Reply', 'Jane says:', 'Rate This:
+0 0', 'On <date>, Rosa said...', pingbacks), the way readers open a comment (cues: 'Thanks
+for sharing', 'Congrats!', 'Hi Joy,', emoticons, 'lol'), and the date stamped on every
+comment. One such line could be a stray button; two or more after the article's first prose
+are a thread, and so is a close run of date lines. From the thread's first line to the end
+of the document, every block carries `h.comment`, which the decoder weighs towards TAIL (a
+comment thread is a tail the article never comes back from).
 
-See `comment_start` for the exact condition.
+See `comment_start` and `dated_start` for the exact conditions.
 """
 
 from __future__ import annotations
@@ -29,7 +31,17 @@ RULE_SCORE = 1.0
 #: A thread made of cues only starts after at least this many prose blocks of the article
 #: (a reader's voice in the article's own first paragraphs is the article's).
 CUE_AFTER_PROSE = 3
-COMMENTS = "comments"
+#: A run of at least DATED_RUN date lines (a `dateline` rule fired on the whole block), each
+#: at most DATED_GAP blocks after the one before, is a thread whose comments are stamped
+#: with their dates ('Jane', 'Great story!', 'November 5, 2012', 'Bob', ...). It too must start
+#: after CUE_AFTER_PROSE prose blocks.
+DATED_RUN, DATED_GAP = 4, 5
+COMMENTS, DATES = "comments", "dateline"
+
+
+def _prose(feats: Sequence[dict[str, float]], ruled: Sequence[bool]) -> list[int]:
+    """The blocks shaped like prose that no rule fired on."""
+    return [i for i, (f, own) in enumerate(zip(feats, ruled)) if "shape:prose" in f and not own]
 
 
 def _hit(signals: Sequence[Signal]) -> tuple[float, bool]:
@@ -50,7 +62,7 @@ def comment_start(signals: Sequence[Sequence[Signal]], feats: Sequence[dict[str,
     the one before, scoring THREAD_SCORE in all (a 'Comment' button in the share bar above
     the article is far from the comment section's own headers). A run of cues alone must
     start after CUE_AFTER_PROSE prose blocks."""
-    prose = [i for i, (f, own) in enumerate(zip(feats, ruled)) if "shape:prose" in f and not own]
+    prose = _prose(feats, ruled)
     if not prose:
         return None
     hits = [(i, *_hit(signals[i])) for i in range(prose[0] + 1, len(feats))]
@@ -68,10 +80,27 @@ def comment_start(signals: Sequence[Sequence[Signal]], feats: Sequence[dict[str,
     return None
 
 
+def dated_start(signals: Sequence[Sequence[Signal]], prose: Sequence[int]) -> int | None:
+    """The first block of a run of DATED_RUN date lines after the article's first
+    CUE_AFTER_PROSE prose blocks, each at most DATED_GAP blocks after the one before."""
+    if len(prose) < CUE_AFTER_PROSE:
+        return None
+    dated = [i for i in range(prose[CUE_AFTER_PROSE - 1] + 1, len(signals))
+             if any(s.category == DATES and s.effect in EVIDENCE for s in signals[i])]
+    for k in range(len(dated) - DATED_RUN + 1):
+        run = dated[k:k + DATED_RUN]
+        if all(b - a <= DATED_GAP for a, b in zip(run, run[1:])):
+            return run[0]
+    return None
+
+
 def comment_features(signals: Sequence[Sequence[Signal]], feats: Sequence[dict[str, float]],
                      ruled: Sequence[bool]) -> None:
     """In place: `h.comment` on every block from the comment thread's start to the end."""
     start = comment_start(signals, feats, ruled)
+    dated = dated_start(signals, _prose(feats, ruled))
+    if dated is not None and (start is None or dated < start):
+        start = dated
     if start is None:
         return
     for f in feats[start:]:
