@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sys
@@ -23,6 +24,7 @@ from cleaner.engine.decode import WeightsError
 from cleaner.io import remote
 from cleaner.io.files import read_text
 from cleaner.io.formats import Options
+from cleaner.io.sink import OutputError
 from cleaner.model import Document, DocumentError
 from cleaner.packs.load import PackError
 from cleaner.packs.select import SelectorError
@@ -149,6 +151,21 @@ def _check_output(inputs: tuple[Path, ...], output: str):
     return out
 
 
+def _size(ctx, param, value: str | None) -> int | None:
+    """A size in bytes: 1000000, 500k, 64M, 1G (binary multiples)."""
+    if value is None:
+        return None
+    text = value.strip().upper().removesuffix("B")
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+    try:
+        size = int(float(text[:-1] if scale > 1 else text) * scale)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise click.BadParameter(f"{value!r} is not a size (examples: 64M, 1G, 500k)", ctx=ctx, param=param)
+    return size
+
+
 def _jobs(value: int | None) -> int:
     return value if value and value > 0 else (os.cpu_count() or 1)
 
@@ -193,7 +210,9 @@ Examples:
 @click.option("--keep-original", metavar="FIELD", help="JSONL: also keep the raw text in this field.")
 @click.option("--html-comments", is_flag=True, help="HTML: let trafilatura keep the comment section (cleaner then judges it).")
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores). Output is the same for any -j.")
-@click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete).")
+@click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete), and the finished parts of big JSONL inputs.")
+@click.option("--part-size", metavar="SIZE", callback=_size,
+              help="JSONL inputs bigger than this are written in parts of about this size, each resumable (default: 16M).")
 @click.option("--learn", "learn_first", is_flag=True,
               help="First learn each site's boilerplate from INPUTS (as `cleaner learn` does), then clean with those packs too.")
 @click.option("--group-by", default="url", show_default=True, help=GROUP_HELP)
@@ -205,7 +224,7 @@ Examples:
 @click.option("--partitions", type=int, default=None, help="With --engine dask: tasks in flight at once (default: 4 per worker).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
 def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, kind,
-        text_field, id_field, keep_original, html_comments, jobs, resume, learn_first, group_by, min_docs,
+        text_field, id_field, keep_original, html_comments, jobs, resume, part_size, learn_first, group_by, min_docs,
         min_share, engine, scheduler, partitions, quiet):
     """Clean text, HTML and JSONL files and folders.
 
@@ -237,9 +256,11 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
     cleaner = build_cleaner(click.get_current_context(), extra)
     storage = click.get_current_context().meta.get("cleaner.storage_options", {})
     plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind, tuple(storage.items()))
+    if part_size:
+        plan = dataclasses.replace(plan, part_size=part_size)
     progress = Progress(not quiet and sys.stderr.isatty())
     start = time.monotonic()
-    client = mapper = None
+    client = mapper = call = None
     if engine == "dask":
         from cleaner.run import dask as dask_engine
 
@@ -252,11 +273,12 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         def on_dask(handler, tasks):
             return dask_engine.ordered_map(client, cleaner.config, handler, tasks, window)
 
-        mapper = on_dask
+        mapper, call = on_dask, dask_engine.caller(client)
+        plan = dataclasses.replace(plan, worker_io=out is not None and dask_engine.workers_reach((out, *inputs)))
     try:
         stats = pipeline_run(cleaner.config, plan, _jobs(jobs), sys.stdout, report, progress,
-                             cleaner=cleaner, mapper=mapper)
-    except (WorkerDied, ValueError) as exc:
+                             cleaner=cleaner, mapper=mapper, call=call)
+    except (WorkerDied, ValueError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         if client is not None:
