@@ -24,7 +24,10 @@ from pathlib import Path
 DEFAULT_BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "scrapinghub"
 
 RUNNER = """
-import resource, sys, time
+import sys, time
+def peak_kb():  # this process's own peak (ru_maxrss would start from the parent's, across exec)
+    with open("/proc/self/status") as fh:
+        return int(next(line for line in fh if line.startswith("VmHWM:")).split()[1])
 from cleaner.cli import main
 t = time.perf_counter()
 try:
@@ -32,7 +35,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 dt = time.perf_counter() - t
-print(code, dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+print(code, dt, peak_kb(), file=sys.stderr)
 """
 
 
