@@ -18,8 +18,12 @@ Usage, from the repository root:
     python benchmarks/fit.py --cv-only        # only report the held-out scores
     python benchmarks/fit.py --epochs 12 --folds 5 --seed 1
 
-Cross-validation folds are by page (both inputs of a page in the same fold); the held-out
-score is what to expect on pages that are not in the training set.
+Cross-validation folds are by SITE (every page of a site, both inputs, in the same fold); the
+held-out score is what to expect on sites that are not in the training set. Several benches
+can be given (--bench, repeatable), and --corpus adds benchmarks/corpus' dev split (its test
+split is never read here):
+
+    python benchmarks/fit.py --bench ../shared/bench/scrapinghub --bench ../shared/bench/dragnet-dev --corpus
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from quality import (  # noqa: E402
 )
 
 from cleaner import Cleaner, Config, Document  # noqa: E402
-from cleaner.engine.decode import ALLOWED, STARTS, WEIGHTS_FILE, Weights, viterbi  # noqa: E402
+from cleaner.engine.decode import ALLOWED, STARTS, WEIGHTS_FILE, Weights, free_insert, viterbi  # noqa: E402
 from cleaner.model import STATES, State  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +58,7 @@ INPUTS = ("trafilatura", "fulltext")
 #: precise by construction (their examples and the gold-text check say so) and most fire on
 #: too few of these pages to learn from; the headline and repeat heuristics carry the
 #: design's conventions (the headline is kept once), which the gold text does not follow.
-FIXED_PREFIXES = ("rule:", "rule.end", "h.repeat-prefix", "h.headline", "h.first-copy", "h.title", "h.echo")
+FIXED_PREFIXES = ("rule:", "rule.end", "h.repeat-prefix", "h.headline", "h.first-copy", "h.title", "h.echo", "h.comment", "rule.certain")
 #: After a tail marker (a rule with effect `end`) in an extractor's output, the text is not
 #: article: on the development set 21 of 3,450 such words are. Too few blocks carry the
 #: feature for the regression to learn a weight that strong, so it is set by hand.
@@ -77,6 +81,7 @@ class Example:
         self.key, self.page, self.feats, self.states = key, page, feats, states
         self.sizes, self.blocks, self.gold = sizes, blocks, gold
         self.label, self.meta, self.derived = label, meta or {}, derived
+        self.site = page  # folds are made by site (load_examples sets it)
 
 
 def make_example(cleaner: Cleaner, key: str, page: str, text: str, meta: dict, label, gold: str | None,
@@ -130,20 +135,44 @@ def headline_is_body(states: list[State] | None, feats) -> list[State] | None:
     return states
 
 
-def load_examples(cleaner: Cleaner, bench: Path, seed_weight: int) -> list[Example]:
-    ids, urls = load_pages(bench, None)
+def bench_sites(bench: Path, ids: list[str], urls: dict[str, str]) -> dict[str, str]:
+    """Page -> site: sites.tsv where the bench has one, else the host of the page's URL."""
+    tsv = bench / "sites.tsv"
+    if tsv.exists():
+        rows = [r.split("\t") for r in tsv.read_text(encoding="utf-8").splitlines()[1:] if "\t" in r]
+        return {r[0]: r[1] for r in rows}
+    return {p: (urlsplit(urls.get(p, "")).hostname or p).removeprefix("www.") for p in ids}
+
+
+def load_examples(cleaner: Cleaner, benches: list[Path], seed_weight: int, corpus: bool = False) -> list[Example]:
+    """Examples of every bench (key '<bench>:<input>/<page>', page '<bench>/<id>'), of the
+    corpus' dev split with --corpus (input 'corpus:page'), and of the seeds."""
     out = []
-    for page in ids:
-        gold_text = (bench / "gold" / f"{page}.txt").read_text(encoding="utf-8")
-        gold = Gold(gold_text)
-        site = urlsplit(urls.get(page, "")).hostname
-        for kind in INPUTS:
-            path = bench / kind / f"{page}.txt"
-            if not path.exists():
-                continue
-            ex = make_example(cleaner, f"{kind}/{page}", page, path.read_text(encoding="utf-8"),
-                              {"site": site} if site else {}, partial(is_article, gold=gold), gold_text)
+    for bench in benches:
+        ids, urls = load_pages(bench, None)
+        sites = bench_sites(bench, ids, urls)
+        for page in ids:
+            gold_text = (bench / "gold" / f"{page}.txt").read_text(encoding="utf-8")
+            gold = Gold(gold_text)
+            site = urlsplit(urls.get(page, "")).hostname
+            for kind in INPUTS:
+                path = bench / kind / f"{page}.txt"
+                if not path.exists():
+                    continue
+                ex = make_example(cleaner, f"{bench.name}:{kind}/{page}", f"{bench.name}/{page}",
+                                  path.read_text(encoding="utf-8"), {"site": site} if site else {},
+                                  partial(is_article, gold=gold), gold_text)
+                if ex:
+                    ex.site = sites.get(page, page)
+                    out.append(ex)
+    if corpus:
+        from corpus_quality import load as load_corpus
+
+        for p in load_corpus("dev"):  # never the test split
+            ex = make_example(cleaner, f"corpus:{p['lang']}/{p['id']}", f"corpus/{p['id']}", p["text"],
+                              {"site": p["site"]}, partial(is_article, gold=Gold(p["gold"])), p["gold"])
             if ex:
+                ex.site = p["site"]
                 out.append(ex)
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
         expected = set((ROOT / "tests" / "golden" / seed.name).read_text(encoding="utf-8").splitlines())
@@ -300,7 +329,7 @@ def decode(ex: Example, w: Weights, margin: float = 0.0) -> list[State]:
     if margin:  # loss-augmented: wrong states get a bonus, so the fit keeps a margin
         em = [[e + (0 if s is g else margin * (1 + math.log1p(ex.sizes[i])) / 4) for e, s in zip(row, STATES)]
               for i, (row, g) in enumerate(zip(em, ex.states))]
-    return viterbi(em, w, must_have_body=True)
+    return viterbi(em, w, must_have_body=True, certain=[free_insert(f) for f in ex.feats])
 
 
 def evaluate(examples: list[Example], weights_of) -> dict[str, dict]:
@@ -352,7 +381,9 @@ def learner(args, init: Weights):
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--bench", type=Path, action="append", default=[],
+                    help="a bench folder (repeatable; default: scrapinghub)")
+    ap.add_argument("--corpus", action="store_true", help="also fit on benchmarks/corpus (dev split only)")
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
@@ -380,17 +411,20 @@ def main(argv: list[str] | None = None) -> int:
 
     cleaner = Cleaner(Config(rule_paths=tuple(args.rules), builtin_rules=not args.no_builtin))
     init = Weights.load(args.init)
-    examples = load_examples(cleaner, args.bench, args.seed_weight)
-    examples += [ex for ex in examples if ex.key.startswith("trafilatura/")] * (args.extractor_weight - 1)
+    examples = load_examples(cleaner, args.bench or [DEFAULT_BENCH], args.seed_weight, args.corpus)
+    examples += [ex for ex in examples if ":trafilatura/" in ex.key] * (args.extractor_weight - 1)
     pages = sorted({ex.page for ex in examples if ex.gold is not None})
-    print(f"{len(examples)} training sequences from {len(pages)} pages and the seeds")
+    sites = sorted({ex.site for ex in examples if ex.gold is not None})
+    print(f"{len(examples)} training sequences from {len(pages)} pages of {len(sites)} sites and the seeds")
     show("start", evaluate(examples, lambda ex: init))
     rng = random.Random(args.seed)
-    rng.shuffle(pages)
-    fold_weights: dict[str, Weights] = {}  # page -> the weights of the fold that did not see it
+    rng.shuffle(sites)
+    site_of = {ex.page: ex.site for ex in examples}
+    fold_weights: dict[str, Weights] = {}  # page -> the weights of the fold that did not see its site
     for k in range(args.folds):
-        test_pages = set(pages[k::args.folds])
-        w = fit(args, init, cleaner, [ex for ex in examples if ex.page not in test_pages], args.seed + k)
+        test_sites = set(sites[k::args.folds])
+        test_pages = {p for p in pages if site_of[p] in test_sites}
+        w = fit(args, init, cleaner, [ex for ex in examples if site_of.get(ex.page) not in test_sites], args.seed + k)
         fold_weights.update((page, w) for page in test_pages)
     held = [ex for ex in examples if ex.page in fold_weights]
     show("held-out", evaluate(held, lambda ex: fold_weights[ex.page]))

@@ -58,11 +58,11 @@ PREFIXES = {
     "ads": "ADS",
     "cookie": "COOKIE",
 }
-EFFECTS = {"drop", "trim", "end"}
+EFFECTS = {"drop", "trim", "end", "cue"}
 RULE_REQUIRED = {"id", "name", "category", "effect", "pattern", "rationale", "match", "keep"}
-RULE_OPTIONAL = {"weight", "aliases", "support"}
+RULE_OPTIONAL = {"weight", "aliases", "support", "certain"}
 PACK_REQUIRED = {"name", "description", "lang"}
-PACK_OPTIONAL = {"sites"}
+PACK_OPTIONAL = {"sites", "prefix"}
 
 # Seconds one search may take before the pattern is reported as too slow.
 TIMEOUT = 0.25
@@ -108,11 +108,11 @@ def load(rules_dir: pathlib.Path):
     """Load every pack; return (rules, failures)."""
     rules: list[Rule] = []
     fails: list[str] = []
-    files = sorted(rules_dir.glob("*.toml"))
+    files = sorted(rules_dir.rglob("*.toml"))  # language packs live in rules/lang/
     if not files:
         fails.append(f"{rules_dir}: no *.toml packs found")
     for path in files:
-        fname = path.name
+        fname = path.relative_to(rules_dir).as_posix()
         try:
             doc = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -128,7 +128,7 @@ def load(rules_dir: pathlib.Path):
             fails.append(f"{fname}:-: [pack] has unknown key {key!r}")
         if pack.get("name") != path.stem:
             fails.append(f"{fname}:-: pack name {pack.get('name')!r} != file stem {path.stem!r}")
-        if path.stem not in PREFIXES:
+        if path.parent == rules_dir and path.stem not in PREFIXES:
             fails.append(f"{fname}:-: unknown category {path.stem!r}")
         if not isinstance(pack.get("description", ""), str) or not pack.get("description"):
             fails.append(f"{fname}:-: [pack] description must be a non-empty string")
@@ -151,7 +151,9 @@ def check_rule(rule: Rule, seen_ids: dict, seen_names: dict) -> list[str]:
     out = []
     where = f"{rule.file}:{rule.id}"
     data = rule.data
-    stem = rule.file[:-5]
+    # a category pack is named after its category; a language pack (rules/lang/de.toml)
+    # holds several categories, so its rules are checked against their own category
+    stem = rule.file[:-5] if "/" not in rule.file else rule.category
     for key in sorted(RULE_REQUIRED - set(data)):
         out.append(f"{where}: missing key {key!r}")
     for key in sorted(set(data) - RULE_REQUIRED - RULE_OPTIONAL):
@@ -243,6 +245,60 @@ def read_lines(path: pathlib.Path) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
+def calibration(bench_root: pathlib.Path, top: int) -> int:
+    """(e) Per rule, on every block it fired on (drop and end effects): how many are article
+    (gold text or corpus label A/H), how many the decoder kept, and the two errors: article
+    blocks it cut, boilerplate blocks context kept (the rule overruled). A rule that fires
+    often, never on article text, is a candidate for `certain = true`."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus_quality import load as load_corpus
+    from quality import Gold, is_article
+
+    from cleaner import Cleaner, Document
+
+    cleaner = Cleaner()
+    texts = []  # (text, site, is-article(line))
+    for name in ("scrapinghub", "dragnet-dev"):
+        bench = bench_root / name
+        for gold_path in sorted((bench / "gold").glob("*.txt")):
+            gold = Gold(gold_path.read_text(encoding="utf-8"))
+            for kind in ("trafilatura", "fulltext"):
+                path = bench / kind / gold_path.name
+                if path.exists():
+                    texts.append((path.read_text(encoding="utf-8"), None, lambda t, g=gold: is_article(t, g)))
+    for page in load_corpus("dev"):
+        article = set(page["gold"].splitlines())
+        texts.append((page["text"], page["site"], article.__contains__))
+    rows: dict = collections.defaultdict(lambda: collections.Counter())
+    certain = {}
+    for text, site, label in texts:
+        result = cleaner.clean(Document("x", text, {"site": site} if site else {}))
+        for d in result.decisions:
+            art = label(d.block.text)
+            for s in {s.source: s for s in d.signals if s.effect in ("drop", "end")}.values():
+                c = rows[s.source]
+                certain[s.source] = s.certain
+                c["fired"] += 1
+                c["article"] += art
+                c["kept"] += d.kept
+                c["cut-article"] += art and not d.kept
+                c["kept-boilerplate"] += d.kept and not art
+    print(f"== calibration: {len(texts)} texts (scrapinghub and dragnet-dev, trafilatura and full text; "
+          f"corpus dev pages)")
+    print(f"  {'rule':<12} {'certain':>7} {'fired':>6} {'article':>7} {'kept':>5} {'cut-art':>7} {'kept-bp':>7}")
+    for rid, c in sorted(rows.items(), key=lambda kv: (-kv[1]["fired"], kv[0])):
+        print(f"  {rid:<12} {'yes' if certain[rid] else '':>7} {c['fired']:6} {c['article']:7} {c['kept']:5} "
+              f"{c['cut-article']:7} {c['kept-boilerplate']:7}")
+    cands = sorted(rid for rid, c in rows.items() if c["fired"] >= 10 and c["article"] == 0 and not certain[rid])
+    print(f"== candidates for certain = true (fired 10+ times, never on article text): {len(cands)}")
+    print("  " + " ".join(cands))
+    overruled = sorted(rows.items(), key=lambda kv: -kv[1]["kept-boilerplate"])[:top]
+    print(f"== most overruled (boilerplate blocks kept although the rule fired), top {top}")
+    for rid, c in overruled:
+        print(f"  {rid:<12} {c['kept-boilerplate']:5} of {c['fired']}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bench", type=pathlib.Path, default=REPO.parent / "shared" / "bench" / "scrapinghub",
@@ -254,7 +310,13 @@ def main(argv=None) -> int:
                     help="print the bench lines these rules fire on")
     ap.add_argument("--gold-lines", action="store_true", help="print every gold line a rule fires on")
     ap.add_argument("--top", type=int, default=15, help="how many worst rules to list")
+    ap.add_argument("--decoder", action="store_true",
+                    help="only the calibration table: run the cleaner (imports it) on scrapinghub, dragnet-dev "
+                         "and the corpus' dev split, and count per rule the blocks it fired on, those that are "
+                         "article, and what the decoder did with them")
     args = ap.parse_args(argv)
+    if args.decoder:
+        return calibration(args.bench.parent, args.top)
 
     rules_dir = args.rules
     if rules_dir is None:

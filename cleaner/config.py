@@ -43,6 +43,9 @@ class Config:
     - headline: "keep" the headline once, as the first line of the article (the design's
       default), or "drop" it too (body text only, as most extraction benchmarks' gold
       text is). The headline is found by the h.title / h.headline heuristics.
+    - cache: keep the loaded, compiled and analysed packs, the weights and the stoplists in
+      the user cache folder ($CLEANER_CACHE_DIR, else ~/.cache/cleaner), so that a Cleaner
+      starts in a fraction of a second; never changes the output (cleaner/io/cache.py).
     """
 
     select: tuple[str, ...] = ()
@@ -57,6 +60,7 @@ class Config:
     weights: str | None = None
     max_bytes: int = 64 * 1024 * 1024
     headline: str = "keep"
+    cache: bool = True
 
     def __post_init__(self) -> None:
         if self.match_timeout <= 0:

@@ -50,11 +50,17 @@ class Block:
     separator: str
 
 
+#: The rule effects that are evidence about a whole block, asking for it to go (`trim` cuts a
+#: span out of a kept block; `cue` only hints that a comment thread is near, see
+#: engine/features/comments.py). On a kept block, such a rule was overruled.
+EVIDENCE = ("drop", "end")
+
+
 @dataclass(frozen=True)
 class Signal:
     """Evidence about one block, from a rule (`source` = rule id) or a heuristic.
 
-    `span` is relative to the block text. `effect` is the rule's effect (drop, trim, end)
+    `span` is relative to the block text. `effect` is the rule's effect (drop, trim, end, cue)
     or "feature" for a heuristic. Signals never delete anything themselves.
     """
 
@@ -65,6 +71,7 @@ class Signal:
     span: tuple[int, int] = (0, 0)
     name: str = ""
     capture: str = ""  # a publisher name captured by the rule's (?P<site>...) group
+    certain: bool = False  # the rule is certain: context never keeps the block
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,14 @@ class Decision:
             if reason in by_source and not reason.startswith("h."):
                 return by_source[reason]
         return "context" if not self.kept else ""
+
+    @property
+    def overruled(self) -> tuple[Signal, ...]:
+        """The rule signals that said drop (or: the tail starts here) on a block the decoder
+        kept anyway: the rules it overruled. Empty for a removed block."""
+        if not self.kept:
+            return ()
+        return tuple(s for s in self.signals if s.effect in EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -158,16 +173,36 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _kept_by(decisions: tuple[Decision, ...], i: int) -> str:
+    """Why the decoder may have kept block i against its rules: the kept blocks around it."""
+    before = next((d.block.index + 1 for d in reversed(decisions[:i]) if d.kept), None)
+    after = next((d.block.index + 1 for d in decisions[i + 1:] if d.kept), None)
+    if before and after:
+        return f"between kept blocks {before} and {after}"
+    if before or after:
+        return f"{'after' if before else 'before'} kept block {before or after}"
+    return "the only kept block"
+
+
+def overruled_note(decisions: tuple[Decision, ...], i: int) -> str:
+    """'fired RELATED004, kept by context (between kept blocks 3 and 5)', or '' when no
+    rule was overruled on block i."""
+    fired = list(dict.fromkeys(s.source for s in decisions[i].overruled))
+    return f"fired {', '.join(fired)}, kept by context ({_kept_by(decisions, i)})" if fired else ""
+
+
 def render(result: Result, color: bool = False) -> str:
-    """One line per block: number, state, keep/drop/trim, text, and why."""
+    """One line per block: number, state, keep/drop/trim, text, and why (on a kept block:
+    the rules the decoder overruled)."""
     c = result.counts
     lines = [
         f"{result.doc_id}: {c['blocks']} blocks, {c['blocks_removed']} removed, "
         f"{c['blocks_trimmed']} trimmed, {c['chars_removed']} of {c['chars_in']} characters removed"
     ]
-    for d in result.decisions:
+    for i, d in enumerate(result.decisions):
         action = "trim" if d.kept and d.trimmed else ("keep" if d.kept else "drop")
         why = ", ".join(d.trims if d.kept else d.reasons)
+        note = overruled_note(result.decisions, i) if d.kept else ""
         state = f"{d.state.value:<6}"
         text = _short(d.block.text, TEXT_WIDTH)
         if color:
@@ -177,6 +212,8 @@ def render(result: Result, color: bool = False) -> str:
             action = click.style(action, fg="red" if action == "drop" else None, bold=action != "keep")
             text = click.style(text, dim=not d.kept)
             why = click.style(why, fg="red") if why else why
+            note = click.style(note, fg="yellow") if note else note
+        why = "; ".join(w for w in (why, note) if w)
         line = f"{d.block.index + 1:>4} {state} {action}  {text}"
         lines.append(f"{line}  [{why}]" if why else line)
     for p in result.problems:
@@ -184,9 +221,17 @@ def render(result: Result, color: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _signal_record(s: Signal) -> dict[str, Any]:
+    return {"source": s.source, "category": s.category, "effect": s.effect, "weight": s.weight}
+
+
 def report_record(result: Result) -> dict[str, Any]:
-    """Every removed or trimmed block of one document, with the signals that decided."""
+    """Every removed or trimmed block of one document, with the signals that decided; and
+    under `overruled`, every kept block on which a drop or end rule fired."""
     removed = []
+    overruled = [{"block": d.block.index, "span": [d.block.start, d.block.end], "state": d.state.value,
+                  "signals": [_signal_record(s) for s in d.overruled], "text": d.block.text}
+                 for d in result.decisions if d.overruled]
     for d in result.decisions:
         if d.kept and not d.trimmed:
             continue
@@ -203,10 +248,7 @@ def report_record(result: Result) -> dict[str, Any]:
             entry["span"] = [d.block.start, d.block.end]
             entry["category"] = d.category
             entry["reasons"] = list(d.reasons)
-            entry["signals"] = [
-                {"source": s.source, "category": s.category, "effect": s.effect, "weight": s.weight}
-                for s in d.signals
-            ]
+            entry["signals"] = [_signal_record(s) for s in d.signals]
             entry["pass"] = d.pass_no
         entry["text"] = d.block.text
         removed.append(entry)
@@ -215,5 +257,6 @@ def report_record(result: Result) -> dict[str, Any]:
         record["path"] = str(result.meta["path"])
     record.update(result.counts)
     record["removed"] = removed
+    record["overruled"] = overruled
     record["problems"] = [{"kind": p.kind, "message": p.message} for p in result.problems]
     return record

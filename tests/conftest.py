@@ -16,6 +16,23 @@ def pytest_addoption(parser):
                      help="Rewrite tests/golden/ from the current output (review the diff!).")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory):
+    """The tests' own disk cache (never the user's), shared by the whole session and by the
+    processes the tests start."""
+    import os
+
+    from cleaner.io.cache import ENV
+
+    before = os.environ.get(ENV)
+    os.environ[ENV] = str(tmp_path_factory.mktemp("cleaner-cache"))
+    yield
+    if before is None:
+        os.environ.pop(ENV, None)
+    else:
+        os.environ[ENV] = before
+
+
 @pytest.fixture(scope="session")
 def cleaner() -> Cleaner:
     """The default cleaner: built-in packs, default weights."""

@@ -76,7 +76,7 @@ def test_usage_errors_exit_2(runner, seeds, tmp_path):
     seed = next(seeds.glob("*.txt"))
     assert runner.invoke(main, ["run", str(seeds)]).exit_code == 2  # no -o
     res = runner.invoke(main, ["run", str(seeds), "-o", str(seed)])
-    assert res.exit_code == 2 and "must be a folder" in res.output
+    assert res.exit_code == 2 and "names one file, but the folder" in res.output
     res = runner.invoke(main, ["run", str(seeds), "-o", str(seeds)])
     assert res.exit_code == 2 and "is an input" in res.output
     res = runner.invoke(main, ["run", str(seeds), "-o", str(tmp_path / "o"), "--select", "promoo"])

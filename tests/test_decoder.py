@@ -89,3 +89,24 @@ def test_a_document_of_boilerplate_is_not_emptied_unless_asked():
 def test_weights_cannot_allow_tail_back_to_body():
     with pytest.raises(WeightsError, match="TAIL->BODY is not allowed"):
         Weights.from_dict({"start": {"BODY": 0}, "transition": {"TAIL": {"BODY": 0}}, "emission": {}})
+
+
+def test_a_certain_rule_is_never_overruled_and_a_related_list_goes_with_its_heading(cleaner):
+    """Issue #14, failure 1: "Related posts" alone on its line (RELATED004, certain) goes
+    even between paragraphs that context would keep, and so do the teasers under it."""
+    article = [
+        "The council voted on Tuesday to close the old bridge over the river for repairs, after engineers found cracks.",
+        "Engineers said the work would take about six weeks and that a temporary footbridge would be opened.",
+    ]
+    teasers = ["Cyclists demand safer crossings on Fifth Avenue", "The Valley Post",
+               "Mayor promises budget review before summer", "Valley Times"]
+    result = cleaner.clean("\n".join(article[:1] + ["Related posts"] + article[1:] + ["Related posts"] + teasers))
+    assert [d.block.text for d in result.decisions if d.kept] == article
+    related = [d for d in result.decisions if d.block.text == "Related posts"]
+    assert all("RELATED004" in d.reasons and not d.overruled for d in related)
+
+
+def test_a_certain_block_costs_no_transition_so_the_paragraph_before_it_stays():
+    w = Weights.load()
+    body_then_box = [[0.0, 4.0, -50.0, -3.0], [10.0, -990.0, 10.0, 10.0], [-3.0, 4.0, -50.0, -3.0]]
+    assert viterbi(body_then_box, w, True, certain=[False, True, False]) == [State.BODY, State.INSERT, State.BODY]

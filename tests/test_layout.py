@@ -13,8 +13,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cleaner"
 #: The stages, lowest first: a module may import from its own stage or a lower one.
 #: (The engine loads and runs the rule packs; run drives the engine; cli drives runs.)
 RANKS = {"config": 0, "model": 0, "tomlfile": 0, "io": 1, "packs": 1, "engine": 2, "run": 3, "cli": 4}
-#: Modules directly under cleaner/ that face the user: they may import anything.
-PUBLIC = {"cleaner", "cleaner.__main__", "cleaner.dask"}
+#: Modules directly under cleaner/ that face the user: they may import anything. (The
+#: datatrove step is a facade like the Dask helpers: it drives the engine for datatrove.)
+PUBLIC = {"cleaner", "cleaner.__main__", "cleaner.dask", "cleaner.datatrove"}
 MAX_LINES, MAX_TOP_MODULES = 400, 8
 
 

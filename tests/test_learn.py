@@ -195,3 +195,23 @@ def test_learn_streams_jsonl_larger_than_the_per_document_limit(tmp_path):
     lines, failures = learn_packs((src,), tmp_path / "sites", "url", 5, 0.2, Options(), max_bytes=10_000)
     assert not failures
     assert any("valley-echo.example: 50 documents" in line for line in lines)
+
+
+def test_a_learned_box_that_reads_like_prose_goes_everywhere_and_the_article_stays(tmp_path):
+    """Issue #14, failure 2: a learned template is certain (context never keeps it), and
+    cutting it out of the middle of the article costs the article nothing."""
+    rng = random.Random(3)
+    box = "Got a story? Message our newsdesk on 07700 900123, or email news@valleypost.example."
+    records, articles = [], {}
+    for i in range(30):
+        body = article(rng, n=rng.randint(3, 6))
+        cut = rng.randint(1, len(body) - 1)
+        lines = ["Metro Daily", *body[:cut], box, *body[cut:], f"© {2016 + i % 8} Valley Post Media Ltd."]
+        records.append({"id": str(i), "url": f"https://valleypost.example/news/{i}", "text": "\n".join(lines) + "\n"})
+        articles[str(i)] = body
+    src = tmp_path / "site.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(src), "-o", "-", "--learn", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    out = {r["id"]: r["text"] for r in map(json.loads, res.stdout.splitlines())}
+    assert all(out[rid] == "\n".join(body) + "\n" for rid, body in articles.items())

@@ -20,8 +20,9 @@ def test_wheel_carries_the_packs_and_works_from_another_folder(tmp_path):
     (wheel,) = dist.glob("cleaner-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     packs = sorted(n for n in names if n.startswith("cleaner/rules/") and n.endswith(".toml"))
-    assert packs == sorted(f"cleaner/rules/{p.name}" for p in (ROOT / "rules").glob("*.toml"))
+    assert packs == sorted(f"cleaner/rules/{p.relative_to(ROOT / 'rules').as_posix()}" for p in (ROOT / "rules").rglob("*.toml"))
     assert "cleaner/engine/weights.toml" in names
+    assert {f"cleaner/cli/review.{ext}" for ext in ("html", "css", "js")} <= set(names)  # the review page's assets
     # "install" the pure-Python wheel by unpacking it, and run it from an unrelated folder
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

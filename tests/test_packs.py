@@ -43,10 +43,11 @@ def _pack(tmp_path, body: str, name="p.toml"):
 GOOD = """
 [pack]
 name = "p"
+prefix = "ZORB"
 lang = ["en"]
 
 [[rule]]
-id = "PROMO900"
+id = "ZORB900"
 name = "promo.test"
 category = "promo"
 effect = "drop"
@@ -59,13 +60,13 @@ keep = ["He did not join our club today."]
 
 def test_a_good_pack_loads(tmp_path):
     (rule,) = load_pack(_pack(tmp_path, GOOD))
-    assert rule.id == "PROMO900" and rule.search("JOIN OUR CLUB")
+    assert rule.id == "ZORB900" and rule.category == "promo" and rule.search("JOIN OUR CLUB")
 
 
 @pytest.mark.parametrize("change, message", [
     (("category = \"promo\"", "category = \"nonsense\""), "unknown category 'nonsense'"),
     (("effect = \"drop\"", "effect = \"delete\""), "effect must be one of"),
-    (("id = \"PROMO900\"", "id = \"SOCIAL900\""), "id must be PROMO"),
+    (("id = \"ZORB900\"", "id = \"ZORK900\""), "id must be the pack's prefix ZORB"),
     (("pattern = '''(?i)^join our club$'''", "pattern = '''(unclosed'''"), "does not compile"),
     (("pattern = '''(?i)^join our club$'''", "pattern = '''x*'''"), "matches the empty string"),
     (("match = [\"Join our club\"]", "match = [\"Leave our club\"]"), "match example does not match"),
@@ -83,7 +84,7 @@ def test_bad_rules_fail_with_file_and_rule_id(tmp_path, change, message):
     path = _pack(tmp_path, body)
     with pytest.raises(PackError) as err:
         load_pack(path)
-    rule_id = "SOCIAL900" if "SOCIAL900" in body else "PROMO900"
+    rule_id = "ZORK900" if "ZORK900" in body else "ZORB900"
     assert str(err.value).startswith(f"{path}:{rule_id}: ")
     assert message in str(err.value)
 
@@ -93,8 +94,9 @@ def test_not_toml_and_duplicates_are_errors(tmp_path):
         load_pack(_pack(tmp_path, "[[rule]\n"))
     a = _pack(tmp_path, GOOD, "a.toml")
     b = _pack(tmp_path, GOOD.replace("promo.test", "promo.other"), "b.toml")
-    with pytest.raises(PackError, match="PROMO900' is already used by PROMO900"):
+    with pytest.raises(PackError, match="ZORB900' is already used by ZORB900") as err:
         load_packs([a, b])
+    assert str(err.value).startswith(f"{b}:ZORB900: ") and str(a) in str(err.value)
 
 
 def test_every_category_prefix_is_distinct():
@@ -140,3 +142,67 @@ def test_prefilter_literals_are_sound_on_tricky_patterns():
     assert pf.candidates("ABOUT US") == [0]
     assert pf.candidates("Please SHARE THIS STORY") == [1]
     assert pf.candidates("Council meets on Tuesday") == []
+
+
+def test_user_packs_declare_their_own_prefix_and_builtin_prefixes_stay_reserved(tmp_path):
+    no_prefix = _pack(tmp_path, GOOD.replace('prefix = "ZORB"\n', "").replace("ZORB900", "PROMO900"), "borrow.toml")
+    with pytest.raises(PackError) as err:
+        load_pack(no_prefix)
+    assert str(err.value).startswith(f"{no_prefix}:PROMO900: PROMO ids are reserved for the built-in packs")
+    assert 'prefix = \"SITE\"' in str(err.value)
+    # the same pack is fine as a built-in one (the built-in folder decides, or the caller)
+    assert [r.id for r in load_pack(no_prefix, builtin=True)] == ["PROMO900"]
+    with pytest.raises(PackError, match="'prefix' is for your own packs"):
+        load_pack(_pack(tmp_path, GOOD, "b.toml"), builtin=True)
+    for prefix, message in [("PROMO", "prefix PROMO is reserved"), ("NAVY", "overlaps NAV"),
+                            ("CM", "overlaps CMT"), ("zorb", "2 to 12 capital letters"), ("Z", "2 to 12 capital")]:
+        path = _pack(tmp_path, GOOD.replace('"ZORB"', f'"{prefix}"').replace("ZORB900", f"{prefix}900"), "p.toml")
+        with pytest.raises(PackError) as err:
+            load_pack(path)
+        assert str(err.value).startswith(f"{path}:[pack]: ") and message in str(err.value), str(err.value)
+    assert all(r.id.startswith(CATEGORIES[r.category]) for r in BUILTIN)  # no built-in pack uses one
+
+
+def test_a_pack_prefix_covers_every_category_and_learned_templates_need_none(tmp_path):
+    second = GOOD.split("[[rule]]")[1].replace("ZORB900", "ZORB901").replace("promo.test", "footer.test")
+    rules = load_pack(_pack(tmp_path, GOOD + "\n[[rule]]" + second.replace('category = "promo"', 'category = "footer"')))
+    assert [(r.id, r.category) for r in rules] == [("ZORB900", "promo"), ("ZORB901", "footer")]
+    learned = GOOD.replace('prefix = "ZORB"\n', "").replace("ZORB900", "TPL12345678") \
+        .replace("promo.test", "template.test").replace('category = "promo"', 'category = "template"')
+    assert [r.id for r in load_pack(_pack(tmp_path, learned, "learned.toml"))] == ["TPL12345678"]
+    with pytest.raises(PackError, match="TPL ids are reserved"):
+        load_pack(_pack(tmp_path, learned.replace("TPL12345678", "TPL901"), "hand.toml"))
+
+
+def test_user_ids_are_selectable_by_their_prefix_and_unique_across_everything_loaded(tmp_path):
+    pack = _pack(tmp_path, GOOD)
+    cleaner = Cleaner(Config(rule_paths=(str(pack),), select=("ZORB",)))
+    assert [r.id for r in cleaner.rules] == ["ZORB900"]
+    assert "join our club" not in cleaner.clean("The council met on Tuesday to approve the budget.\nJoin our club\n").text
+    other = _pack(tmp_path, GOOD.replace("promo.test", "promo.other"), "other.toml")
+    with pytest.raises(PackError, match="'ZORB900' is already used by ZORB900"):
+        Cleaner(Config(rule_paths=(str(pack), str(other))))
+    clash = _pack(tmp_path, GOOD.replace("promo.test", "promo.messaging-join"), "clash.toml")
+    with pytest.raises(PackError, match="'promo.messaging-join' is already used by PROMO001"):
+        Cleaner(Config(rule_paths=(str(clash),)))
+
+
+LANG_PACK_CATEGORIES = {"navigation", "byline", "dateline", "caption", "share", "related", "newsletter",
+                        "donation", "paywall", "cookie", "ads", "comments", "legal", "about"}
+
+
+def test_language_packs_declare_their_language_and_cover_the_categories():
+    """rules/lang/<code>.toml: one pack a language, named and tagged with its ISO code, with
+    rules in every category issue #14 asks for."""
+    from cleaner.tomlfile import read_toml
+
+    folder = builtin_rules_dir() / "lang"
+    paths = sorted(folder.glob("*.toml"))
+    assert {p.stem for p in paths} >= {"de", "fr", "es", "it", "pt", "ru", "nl", "pl", "ar", "hi", "ja",
+                                       "zh", "id", "tr"}
+    for path in paths:
+        pack = read_toml(path, PackError)["pack"]
+        assert pack["name"] == path.stem and pack["lang"] == [path.stem], path
+        rules = load_pack(path, check_examples=False)
+        missing = LANG_PACK_CATEGORIES - {r.category for r in rules}
+        assert not missing, (path.name, missing)

@@ -9,12 +9,14 @@ import unicodedata
 
 import pytest
 import regex
+from conftest import SEEDS
 
+from cleaner.engine.segment import segment
 from cleaner.model import Problem, Signal
 from cleaner.packs.folding import fold, fold_block, fold_start, folds_simply
 from cleaner.packs.load import builtin_rules_dir, load_packs
 from cleaner.packs.patterns import BOUND, START, TOKEN, literals, max_length
-from cleaner.packs.prefilter import Prefilter
+from cleaner.packs.prefilter import Prefilter, analysis
 from cleaner.packs.signals import RuleSet
 
 BUILTIN = load_packs([builtin_rules_dir()], check_examples=False)
@@ -36,7 +38,8 @@ def _every_rule(rules, text: str) -> list[Signal]:
         if m:
             capture = (m.group("site") or "").strip() if "site" in rule.compiled.groupindex else ""
             out.append(Signal(source=rule.id, category=rule.category, effect=rule.effect,
-                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture))
+                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture,
+                              certain=rule.certain))
     return out
 
 
@@ -139,6 +142,55 @@ def test_length_bounds():
     pf = Prefilter([r"(?i)^about$"])
     assert pf.candidates("about") == [0] and pf.candidates("about\n") == [0]
     assert pf.candidates("about " * 3) == []
+
+
+def test_a_lookahead_bounds_a_pattern_whose_own_width_is_unbounded():
+    assert max_length(r"^(?=.{3,140}$)(?:[A-Z]\w* )+(?:AP|PA)$") == 141
+    assert max_length(r"^(?=.{0,80}$)a+$") == 81
+    assert max_length(r"^(?=.{0,80}$)a{0,5}$") == 6  # the smaller of the two
+
+
+def test_a_set_of_symbols_is_a_requirement():
+    assert literals(r"^(?=.{0,250}$).{0,80}?(?:©|ⓒ)\s*\d{4}") == ("©", "ⓒ")
+    assert literals(r"[©®]\s*\d{4}") == ("©", "®")
+    assert literals(r"[a©]\d") is None  # a letter in the set: too weak
+    assert literals(r"[^©]x") is None
+    pf = Prefilter([r"(?i)^.{0,20}?(?:©|ⓒ) \d{4}"])
+    assert pf.candidates("Ⓒ 2024 Example Media") == [0] and pf.candidates("(c) 2024 Example") == []
+
+
+def test_a_name_given_to_two_groups_is_still_analysed():
+    pattern = r"(?i)^(?P<site>\w+) newsletter$|^subscribe to (?P<site>\w+)$"
+    assert literals(pattern) is not None
+    rule_like = regex.compile(pattern)
+    pf = Prefilter([pattern])
+    for text in ("Daily newsletter", "Subscribe to Daily", "The council met"):
+        assert (pf.candidates(text) == [0]) >= bool(rule_like.search(text)), text
+    assert pf.candidates("The council met on Tuesday") == []
+
+
+def test_each_alternative_is_tested_with_its_own_requirement_and_bound():
+    pattern = r"^(?=.{0,40}$).*?\bcommission\b|(?i:\baffiliate disclosure\b)"
+    assert analysis(pattern)[1] == ((("\x00commission\x00",), 41), (("\x00affiliate disclosure\x00",), None))
+    pf = Prefilter([pattern])
+    long = "The council said the planning commission met on Tuesday to discuss the budget."
+    assert pf.candidates("We earn a commission.") == [0]
+    assert pf.candidates(long) == []  # its only word belongs to the bounded alternative
+    assert pf.candidates(long + " Affiliate disclosure: see below.") == [0]
+    assert analysis(r"(?m)^a$|^b$")[1] == ()  # multiline: not split
+
+
+def test_a_document_scan_finds_what_each_block_would():
+    pf = Prefilter([r.pattern for r in BUILTIN])
+    blocks = _examples()
+    blocks += [b + "\n" for b in blocks[:50]] + ["", "\x00 ©", "share\nthis", "İnstagram ✓"]
+    for start in range(0, len(blocks), 7):
+        doc = blocks[start:start + 7]
+        assert pf.masks(doc) == [pf.mask(t) for t in doc]
+    seeds = [b.text for p in sorted(SEEDS.glob("*.txt")) for b in segment(p.read_text(encoding="utf-8"))]
+    assert pf.masks(seeds) == [pf.mask(t) for t in seeds]
+    rs = RuleSet(BUILTIN, 5.0)
+    assert rs.signals_many(seeds, None, []) == [rs.signals(t, None, []) for t in seeds]
 
 
 def test_fuzzy_and_nested_set_syntax_always_runs():

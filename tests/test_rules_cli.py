@@ -18,10 +18,11 @@ PACK = '''
 name = "gazette"
 description = "Boilerplate of the (made-up) Riverside Gazette."
 lang = ["en"]
+prefix = "GAZ"
 sites = ["riverside-gazette.example"]
 
 [[rule]]
-id = "TPL901"
+id = "GAZ001"
 name = "template.gazette-tip-line"
 aliases = ["template.tip-line"]
 category = "template"
@@ -55,7 +56,7 @@ def test_rules_explain_by_id_name_and_alias(tmp_path):
         assert part in res.stdout
     pack = _pack(tmp_path)
     res = runner.invoke(main, ["rules", "explain", "template.tip-line", "--rules", str(pack)])
-    assert res.exit_code == 0 and "TPL901" in res.stdout and "riverside-gazette.example" in res.stdout
+    assert res.exit_code == 0 and "GAZ001" in res.stdout and "riverside-gazette.example" in res.stdout
     res = runner.invoke(main, ["rules", "explain", "PROMO0001"])
     assert res.exit_code == 1 and "did you mean" in res.output
 
@@ -69,12 +70,28 @@ def test_rules_test_passes_and_fails_with_rule_ids(tmp_path):
     bad = _pack(tmp_path, PACK.replace('keep = ["The Riverside Gazette reported the flood first."]',
                                        'keep = ["Riverside Gazette: serving the valley for ever."]'), "bad.toml")
     res = runner.invoke(main, ["rules", "test", str(bad)])
-    assert res.exit_code == 1 and f"{bad}:TPL901: keep example matches" in res.stdout
+    assert res.exit_code == 1 and f"{bad}:GAZ001: keep example matches" in res.stdout
 
 
-def test_rules_new_prints_a_skeleton():
-    res = CliRunner().invoke(main, ["rules", "new", "--category", "promo", "--id", "PROMO950"])
-    assert res.exit_code == 0 and 'id = "PROMO950"' in res.stdout and "match = [" in res.stdout
+def test_rules_new_prints_a_pack_that_declares_its_prefix(tmp_path):
+    res = CliRunner().invoke(main, ["rules", "new", "--category", "promo", "--prefix", "ZORB"])
+    assert res.exit_code == 0 and 'prefix = "ZORB"' in res.stdout and 'id = "ZORB001"' in res.stdout
+    assert 'category = "promo"' in res.stdout and "match = [" in res.stdout
+    # filled in, the skeleton is a valid pack
+    filled = res.stdout.replace("^your pattern here$", "^join the zorb club$").replace(
+        "A line this rule must remove", "Join the Zorb club")
+    res = CliRunner().invoke(main, ["rules", "test", str(_pack(tmp_path, filled, "zorb.toml"))])
+    assert res.exit_code == 0 and "1 rules, 2 examples: 2 passed" in res.stdout, res.output
+    res = CliRunner().invoke(main, ["rules", "new", "--category", "promo", "--prefix", "PROMO"])
+    assert res.exit_code == 2 and "reserved for the built-in packs" in res.output
+
+
+def test_a_user_pack_that_borrows_a_builtin_prefix_is_refused_with_the_fix(tmp_path):
+    pack = _pack(tmp_path, PACK.replace('prefix = "GAZ"\n', "").replace("GAZ001", "PROMO950"))
+    res = CliRunner().invoke(main, ["run", "-", "-o", "-", "--rules", str(pack)], input=ARTICLE)
+    assert res.exit_code == 2
+    assert f"{pack}:PROMO950: PROMO ids are reserved for the built-in packs" in res.output
+    assert "[pack] prefix" in res.output
 
 
 def test_site_packs_apply_only_to_their_site(tmp_path):
@@ -93,7 +110,7 @@ def test_site_packs_apply_only_to_their_site(tmp_path):
 
 def test_select_by_alias_and_ignore_on_explain(tmp_path):
     pack = _pack(tmp_path)
-    assert [r.id for r in Cleaner(Config(rule_paths=(str(pack),), select=("template.tip-line",))).rules] == ["TPL901"]
+    assert [r.id for r in Cleaner(Config(rule_paths=(str(pack),), select=("template.tip-line",))).rules] == ["GAZ001"]
     seed = "seeds/000_f01d1c3013861b2b.txt"
     res = CliRunner().invoke(main, ["explain", seed, "--ignore", "PROMO,CMT,DONATE"])
     assert res.exit_code == 0 and "PROMO001" not in res.stdout
@@ -135,8 +152,11 @@ def test_headline_setting_from_file_and_command_line(tmp_path, monkeypatch):
 
 def test_a_catastrophic_pattern_times_out_is_reported_and_the_block_stays(tmp_path):
     body = textwrap.dedent("""
+        [pack]
+        prefix = "SLOW"
+
         [[rule]]
-        id = "TPL902"
+        id = "SLOW902"
         name = "template.slow"
         category = "template"
         effect = "drop"
@@ -150,7 +170,7 @@ def test_a_catastrophic_pattern_times_out_is_reported_and_the_block_stays(tmp_pa
     evil = "a" * 60 + "b"
     result = cleaner.clean(f"{ARTICLE}\n{evil}\n{ARTICLE}\n")
     assert [p.kind for p in result.problems] == ["rule-timeout"]
-    assert "TPL902" in result.problems[0].message
+    assert "SLOW902" in result.problems[0].message
     assert evil in result.text
     # the issue's own example, (a+)+$, is handled by the regex package without backtracking
     fast = _pack(tmp_path, body.replace("(a|aa)+$", "(a+)+$"), "fast.toml")

@@ -15,21 +15,21 @@ from typing import Iterable
 import click
 
 from cleaner import __version__
-from cleaner.cli import configfile
+from cleaner.cli import configfile, outputs, sources
 from cleaner.cli.learn import GROUP_HELP, learn, learn_packs
+from cleaner.cli.progress import Progress, total_bytes
 from cleaner.cli.rules import rules_group
 from cleaner.config import HEADLINE_CHOICES, Config
 from cleaner.engine.cleaner import Cleaner
 from cleaner.engine.decode import WeightsError
 from cleaner.io import remote
-from cleaner.io.files import read_text
 from cleaner.io.formats import Options
 from cleaner.io.sink import OutputError
-from cleaner.model import Document, DocumentError
+from cleaner.model import DocumentError
 from cleaner.packs.load import PackError
 from cleaner.packs.select import SelectorError
 from cleaner.run.parallel import WorkerDied
-from cleaner.run.plan import STDIN, Plan, RunStats
+from cleaner.run.plan import STDIN, Plan, default_jobs
 from cleaner.run.plan import run as pipeline_run
 
 
@@ -44,7 +44,8 @@ def _split(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def selection_options(f):
-    """--select, --ignore, --rules, --language, --site, --headline: shared by run and explain."""
+    """--select, --ignore, --rules, --language, --site, --headline, --config, --no-cache: shared
+    by run, explain and config show."""
     options = [
         click.option("--select", multiple=True, metavar="SEL",
                      help="Use only these rules: ids (PROMO001), prefixes (PROMO), categories "
@@ -60,6 +61,9 @@ def selection_options(f):
                      help="Keep the headline (once, as the first line) or drop it too: body text only."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Configuration file (default: the nearest cleaner.toml or pyproject.toml with [tool.cleaner])."),
+        click.option("--no-cache", is_flag=True,
+                     help="Build the rule packs, weights and stoplists afresh instead of reading them from the cache "
+                          "($CLEANER_CACHE_DIR, else ~/.cache/cleaner), and write no cache."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -72,6 +76,7 @@ _CLI_FIELDS = {
     "rule_paths": ("rule_paths", lambda v: tuple(str(p) for p in v)),
     "no_builtin": ("builtin_rules", lambda v: not v), "language": ("language", str),
     "site": ("site", lambda v: v), "headline": ("headline", str),
+    "no_cache": ("cache", lambda v: not v),
 }
 
 
@@ -137,20 +142,6 @@ def _inputs(ctx, param, values):
     return tuple(out)
 
 
-def _check_output(inputs: tuple[Path, ...], output: str):
-    if output == "-":
-        return None
-    if remote.is_url(output):
-        return output
-    out = Path(output)
-    if out.exists() and not out.is_dir():
-        raise click.UsageError(f"-o/--output must be a folder (or - for stdout), and {out} is a file.")
-    for p in inputs:
-        if isinstance(p, Path) and p != STDIN and p.resolve() == out.resolve():
-            raise click.UsageError(f"-o/--output {out} is an input; cleaner never writes over its input. Pick another folder.")
-    return out
-
-
 def _size(ctx, param, value: str | None) -> int | None:
     """A size in bytes: 1000000, 500k, 64M, 1G (binary multiples)."""
     if value is None:
@@ -166,28 +157,11 @@ def _size(ctx, param, value: str | None) -> int | None:
     return size
 
 
-def _jobs(value: int | None) -> int:
-    return value if value and value > 0 else (os.cpu_count() or 1)
-
-
-class Progress:
-    """A status line on stderr: documents, MB and MB/s; only on a terminal."""
-
-    def __init__(self, enabled: bool):
-        self.enabled, self.start, self.last = enabled, time.monotonic(), 0.0
-
-    def __call__(self, stats: RunStats) -> None:
-        now = time.monotonic()
-        if not self.enabled or now - self.last < 0.5:
-            return
-        self.last = now
-        mb = stats.bytes_in / 1e6
-        click.echo(f"\rcleaning: {stats.documents:,} documents, {mb:,.1f} MB, "
-                   f"{mb / max(now - self.start, 1e-9):.1f} MB/s, {len(stats.failures)} failed ", err=True, nl=False)
-
-    def done(self) -> None:
-        if self.enabled and self.last:
-            click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
+def _jobs(value: int | None, plan: Plan | None = None) -> int:
+    """-j, else 1 for a small input (see default_jobs), else every core."""
+    if value and value > 0:
+        return value
+    return default_jobs(plan, os.cpu_count() or 1) if plan is not None else (os.cpu_count() or 1)
 
 
 @main.command(epilog="""\b
@@ -195,11 +169,13 @@ Examples:
   cleaner run seeds/ -o clean/                    folder in, mirrored folder out
   cleaner run pages/ -o clean/ --report r.jsonl   and say what went, and why
   cleaner run crawl.jsonl.gz -o clean/ -j 8       JSONL in, JSONL out, 8 processes
+  cleaner run crawl.jsonl -o clean.jsonl.gz       one file in, one file out
   cat crawl.jsonl | cleaner run - -o - > out.jsonl
   cleaner run page.html -o -                      extract with trafilatura, clean, print""")
 @click.argument("inputs", nargs=-1, required=True, callback=_inputs)
-@click.option("-o", "--output", required=True, metavar="DIR|URL|-",
-              help="Folder for the output (the input tree is mirrored under it), an fsspec URL (s3://bucket/out), or - for stdout.")
+@click.option("-o", "--output", required=True, metavar="DIR|FILE|URL|-",
+              help="Folder for the output (the input tree is mirrored under it), an fsspec URL (s3://bucket/out), "
+                   "or - for stdout. With one input file, NAME.txt or NAME.jsonl (or .gz) writes that file.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write one JSON line per document with every removed block and why.")
 @selection_options
@@ -209,7 +185,7 @@ Examples:
 @click.option("--id-field", default="id", show_default=True, help="JSONL: the field naming a record in messages and the report.")
 @click.option("--keep-original", metavar="FIELD", help="JSONL: also keep the raw text in this field.")
 @click.option("--html-comments", is_flag=True, help="HTML: let trafilatura keep the comment section (cleaner then judges it).")
-@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores). Output is the same for any -j.")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: 1 for inputs under 1 MB, else all cores). Output is the same for any -j.")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete), and the finished parts of big JSONL inputs.")
 @click.option("--part-size", metavar="SIZE", callback=_size,
               help="JSONL inputs bigger than this are written in parts of about this size, each resumable (default: 16M).")
@@ -222,8 +198,8 @@ Examples:
               help="local: a process pool on this machine; dask: a Dask cluster (pip install 'cleaner[dask]').")
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (tcp://host:8786); default: a LocalCluster with -j workers.")
 @click.option("--partitions", type=int, default=None, help="With --engine dask: tasks in flight at once (default: 4 per worker).")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
-def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, kind,
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures (no progress bar, no summary).")
+def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, no_cache, kind,
         text_field, id_field, keep_original, html_comments, jobs, resume, part_size, learn_first, group_by, min_docs,
         min_share, engine, scheduler, partitions, quiet):
     """Clean text, HTML and JSONL files and folders.
@@ -233,12 +209,14 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
     (s3://, gs://, with their filesystem package installed) or - for stdin.
     Text keeps only the article: input lines in input order, nothing rewritten. HTML is
     extracted by trafilatura first. In JSONL the text field is replaced and every other
-    field passes through. A summary goes to stderr.
+    field passes through. On a terminal a progress bar shows the bytes done and, when the
+    inputs are local files, an ETA; a summary goes to stderr.
     Exit status: 0 all documents cleaned, 1 some failed, 2 usage or setup error.
     """
-    out = _check_output(inputs, output)
+    target = outputs.resolve(inputs, output, kind)
+    out = target.target
     if resume and out is None:
-        raise click.UsageError("--resume needs an output folder (-o DIR), not stdout.")
+        raise click.UsageError("--resume needs an output folder or file (-o DIR, -o FILE), not stdout.")
     if inputs.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be read only once.")
     options = Options(text_field=text_field, id_field=id_field or None, keep_original=keep_original,
@@ -255,10 +233,10 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         extra = (str(learned),)
     cleaner = build_cleaner(click.get_current_context(), extra)
     storage = click.get_current_context().meta.get("cleaner.storage_options", {})
-    plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind, tuple(storage.items()))
+    plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind, tuple(storage.items()),
+                output_file=target.is_file)
     if part_size:
         plan = dataclasses.replace(plan, part_size=part_size)
-    progress = Progress(not quiet and sys.stderr.isatty())
     start = time.monotonic()
     client = mapper = call = None
     if engine == "dask":
@@ -275,33 +253,47 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
 
         mapper, call = on_dask, dask_engine.caller(client)
         plan = dataclasses.replace(plan, worker_io=out is not None and dask_engine.workers_reach((out, *inputs)))
+    bar = not quiet and sys.stderr.isatty()  # with --resume, how much is left is not known
+    out_dir = out if isinstance(out, Path) and not target.is_file else None
+    progress = Progress(bar, total_bytes(inputs, out_dir) if bar and not resume else None)
     try:
-        stats = pipeline_run(cleaner.config, plan, _jobs(jobs), sys.stdout, report, progress,
+        stats = pipeline_run(cleaner.config, plan, _jobs(jobs, plan), sys.stdout, report, progress,
                              cleaner=cleaner, mapper=mapper, call=call)
     except (WorkerDied, ValueError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
+        progress.done()
         if client is not None:
             dask_engine.close(client)
         for folder in extra:  # the packs --learn wrote for this run
             shutil.rmtree(folder, ignore_errors=True)
-    progress.done()
     if not quiet:
         for notice in stats.notices:
             click.echo(f"note: {notice}", err=True)
-        click.echo(stats.summary(f"{str(out).rstrip('/')}/" if out else None, time.monotonic() - start), err=True)
+        click.echo(stats.summary(target.shown(), time.monotonic() - start), err=True)
     elif stats.failures:
         click.echo("\n".join(stats.failures), err=True)
     sys.exit(1 if stats.failures else 0)
 
 
-@main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@main.command(epilog="""\b
+Examples:
+  cleaner explain seeds/002_1a71848b3a6b5cd5.txt
+  cleaner explain page.html --ignore caption
+  curl -s https://example.com/story | cleaner explain -
+  head -3 crawl.jsonl | cleaner explain -         one table per record""")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @selection_options
+@click.option("--format", "kind", type=click.Choice(["text", "html", "jsonl"]),
+              help="Read FILE as this kind (default: by its name; stdin is sniffed, as `cleaner run` does).")
+@click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
 @click.option("--color/--no-color", default=None, help="Colour the table (default: on a terminal only).")
-def explain(file, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, color):
-    """Show every block of FILE with its state (HEAD, BODY, INSERT, TAIL), whether it is
-    kept, dropped or trimmed, and the rule ids or heuristics behind the decision.
+def explain(file, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, no_cache, kind,
+            text_field, color):
+    """Show every block of FILE (- for stdin) with its state (HEAD, BODY, INSERT, TAIL),
+    whether it is kept, dropped or trimmed, and the rule ids or heuristics behind the
+    decision. On a kept block, the rules the decoder overruled: "fired RELATED003, kept by
+    context (...)". HTML is extracted by trafilatura first; JSONL gives one table per record.
 
     \b
     States: HEAD   before the article (breadcrumbs, bylines, captions)
@@ -311,13 +303,21 @@ def explain(file, select, ignore, rule_paths, no_builtin, language, site, headli
     """
     cleaner = build_cleaner(click.get_current_context())
     try:
-        text, encoding = read_text(file, cleaner.config.max_bytes)
+        data = sources.read_input(file, cleaner.config.max_bytes, sys.stdin.buffer)
+        items = list(sources.documents(file, data, kind, Options(text_field=text_field)))
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from None
-    result = cleaner.clean(Document(id=str(file), text=text, meta={"path": str(file)}))
-    if encoding:
-        click.echo(f"note: not UTF-8; decoded as {encoding}", err=True)
-    click.echo(result.explain(color=True), color=color)
+    failed, first = False, True
+    for item in items:
+        if isinstance(item, sources.Note):
+            failed = failed or item.failed
+            click.echo(item.message, err=True)
+            continue
+        if not first:
+            click.echo()
+        first = False
+        click.echo(cleaner.clean(item).explain(color=True), color=color)
+    sys.exit(1 if failed else 0)
 
 
 @main.group("config")

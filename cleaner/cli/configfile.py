@@ -11,6 +11,7 @@ current folder upwards, or named with --config. Command-line options override th
     match_timeout = 1.0
     keep_nonempty = true
     headline = "keep"           # or "drop": body text only
+    cache = true                # false: build packs afresh each run (see --no-cache)
     storage_options = { anon = false }   # fsspec options for s3:// and other URLs
 """
 
@@ -27,6 +28,7 @@ KEYS: Mapping[str, tuple[str, type | tuple[type, ...]]] = {
     "language": ("language", str), "site": ("site", str), "builtin": ("builtin_rules", bool),
     "match_timeout": ("match_timeout", (int, float)), "keep_nonempty": ("keep_nonempty", bool),
     "weights": ("weights", str), "max_bytes": ("max_bytes", int), "headline": ("headline", str),
+    "cache": ("cache", bool),
 }
 
 

@@ -16,6 +16,7 @@ from cleaner.packs.load import (
     Rule,
     builtin_rules_dir,
     load_packs,
+    prefix_problem,
 )
 
 
@@ -97,14 +98,30 @@ def test_rules(packs):
     sys.exit(1 if failures else 0)
 
 
-@rules_group.command("new")
+@rules_group.command("new", epilog="""\b
+Example:
+  cleaner rules new --category template --prefix GAZ > packs/gazette.toml""")
 @click.option("--category", required=True, type=click.Choice(sorted(CATEGORIES)))
-@click.option("--id", "rule_id", help="Rule id (default: the category prefix and 901).")
-def new_rule(category, rule_id):
-    """Print a commented rule skeleton to paste into your pack."""
-    rule_id = rule_id or f"{CATEGORIES[category]}901"
-    click.echo(f'''[[rule]]
-id = "{rule_id}"                 # {CATEGORIES[category]} + 3 digits; never reuse an id
+@click.option("--prefix", default="SITE", show_default=True,
+              help="Your pack's id prefix, 2-12 capital letters. The category prefixes (PROMO, NAV, ...) "
+                   "are reserved for the built-in packs.")
+@click.option("--id", "rule_id", help="Rule id (default: the prefix and 001).")
+def new_rule(category, prefix, rule_id):
+    """Print a commented pack skeleton: a [pack] table declaring your prefix, and one rule.
+    Paste only the [[rule]] into a pack you already have."""
+    problem = prefix_problem(prefix)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--prefix")
+    rule_id = rule_id or f"{prefix}001"
+    if not rule_id.startswith(prefix):
+        raise click.BadParameter(f"{rule_id} does not start with the prefix {prefix}", param_hint="--id")
+    click.echo(f'''[pack]                            # leave this table out when pasting into a pack
+name = "my-pack"
+prefix = "{prefix}"                  # your own id prefix: every rule of this pack is {prefix} + 3 digits
+# sites = ["example.com"]         # optional: apply only to these sites
+
+[[rule]]
+id = "{rule_id}"                 # {prefix} + 3 digits; never reuse an id
 name = "{category}.describe-it"   # readable alias: category.kebab-case
 category = "{category}"
 effect = "drop"                   # one of: {" | ".join(EFFECTS)} (end: this block starts the tail)
@@ -112,4 +129,3 @@ pattern = \'\'\'(?i)^your pattern here$\'\'\'   # regex package syntax; anchor s
 rationale = "Why this text is not the article."
 match = ["A line this rule must remove"]
 keep = ["An article sentence with the same words that must stay"]''')
-

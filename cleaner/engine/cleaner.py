@@ -19,13 +19,16 @@ from cleaner.engine.decode import (
     Weights,
     cite,
     contributions,
+    free_insert,
     viterbi,
 )
 from cleaner.engine.features import block_features
 from cleaner.engine.features.text import Local
 from cleaner.engine.language import GUESS_WORDS, Stoplists
 from cleaner.engine.segment import segment
+from cleaner.io.cache import DiskCache
 from cleaner.model import (
+    EVIDENCE,
     STATES,
     Block,
     Decision,
@@ -35,6 +38,7 @@ from cleaner.model import (
     Signal,
     State,
 )
+from cleaner.packs.cached import PackLoader
 from cleaner.packs.load import Rule, builtin_rules_dir, load_packs
 from cleaner.packs.select import select_rules
 from cleaner.packs.signals import RuleSet, apply_trims
@@ -70,13 +74,15 @@ class Cleaner:
         self.config = config or Config()
         paths: list[Any] = [builtin_rules_dir()] if self.config.builtin_rules else []
         paths.extend(self.config.rule_paths)
-        all_rules = load_packs(paths)
+        cache = DiskCache.open(self.config.cache)
+        packs = PackLoader(cache)  # packs and their analysis from the disk cache, if there
+        all_rules = load_packs(paths, load=packs)
         self.rules: tuple[Rule, ...] = tuple(select_rules(all_rules, self.config.select, self.config.ignore))
-        self.ruleset = RuleSet(self.rules, self.config.match_timeout)
-        self.weights = Weights.load(self.config.weights)
+        self.ruleset = RuleSet(self.rules, self.config.match_timeout, packs.prefilter(self.rules))
+        self.weights = Weights.load(self.config.weights, cache)
         if self.config.headline == "drop":
             self.weights = self.weights.dropping_headline()
-        self.stoplists = Stoplists.load()
+        self.stoplists = Stoplists.load(cache)
 
     def __reduce__(self):
         return (Cleaner, (self.config,))
@@ -121,19 +127,19 @@ class Cleaner:
                  cache: _DocCache, problems: list[Problem], wrapped: bool | None = None):
         blocks = segment(text, wrapped)
         site = self._site(doc)
-        signals = []
-        for b in blocks:
-            sigs = cache.signals.get(b.text)
-            if sigs is None:
-                sigs = cache.signals[b.text] = self.ruleset.signals(b.text, site, problems)
-            signals.append(sigs)
+        known = cache.signals
+        new = list(dict.fromkeys(b.text for b in blocks if b.text not in known))
+        if new:  # the prefilter scans these blocks together, once
+            known.update(zip(new, self.ruleset.signals_many(new, site, problems)))
+        signals = [known[b.text] for b in blocks]
         return blocks, signals, block_features(blocks, signals, stopwords, site, cache.local)
 
     def _decode(self, text: str, doc: Document, stopwords: frozenset[str],
                 cache: _DocCache, problems: list[Problem], wrapped: bool | None = None) -> _Pass:
         blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped)
         emissions = [self.weights.emit(f) for f in feats]
-        states = viterbi(emissions, self.weights, self.config.keep_nonempty)
+        states = viterbi(emissions, self.weights, self.config.keep_nonempty,
+                         [free_insert(f) for f in feats])
         return _Pass(blocks, states, signals, feats, emissions)
 
     def _clean(self, doc: Document) -> Result:
@@ -244,7 +250,7 @@ class Cleaner:
         by_source: dict[str, float] = {}
         for feature, weight in contributions(features, self.weights, state):
             if feature.startswith("rule:"):
-                sources = [s.source for s in signals if s.category == feature[5:] and s.effect != "trim"]
+                sources = [s.source for s in signals if s.category == feature[5:] and s.effect in EVIDENCE]
             elif feature == "rule.end":
                 sources = [s.source for s in signals if s.effect == "end"]
             else:

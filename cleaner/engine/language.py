@@ -1,43 +1,123 @@
 """The document's language, guessed from stopwords: jusText's stoplists (shipped with
-trafilatura), and an index from each stopword to the languages that list it."""
+trafilatura), and the languages whose stoplist has a word.
+
+jusText's 100 stoplists hold 178,000 words; reading them (and importing jusText) takes
+about a second, so they come from the disk cache (cleaner/io/cache.py) as one string per
+language, made sets when the first document needs them, and the languages of a stopword
+are looked up when a document first has it.
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
+
+from cleaner.io.cache import DiskCache, code_digest
 
 #: Words of a document looked at to guess its language.
 GUESS_WORDS = 1000
+_KIND = "stoplists"
 
 
-@dataclass(frozen=True)
+class _Lists(Mapping[str, frozenset]):
+    """Language name -> its stoplist, made a frozenset on first use."""
+
+    def __init__(self, joined: Mapping[str, tuple[int, str]]):
+        self._joined = joined  # name -> (number of words, the words joined by "\n")
+        self._sets: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        found = self._sets.get(name)
+        if found is None:
+            count, joined = self._joined[name]
+            found = self._sets[name] = frozenset(joined.split("\n")) if count else frozenset()
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._joined)
+
+    def __len__(self) -> int:
+        return len(self._joined)
+
+
+def _stoplists_folder() -> str | None:
+    """jusText's stoplists folder, found without importing jusText (which imports lxml)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("justext")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = os.path.join(next(iter(spec.submodule_search_locations)), "stoplists")
+    return folder if os.path.isdir(folder) else None
+
+
+def _read_justext() -> dict[str, tuple[int, str]]:
+    import justext  # comes with trafilatura
+
+    out = {}
+    for name in sorted(justext.get_stoplists()):
+        words = sorted(justext.get_stoplist(name))  # none holds a newline (they are lines)
+        out[name] = (len(words), "\n".join(words))
+    return out
+
+
 class Stoplists:
-    """jusText's stoplists and an index word -> languages, built once per Cleaner."""
+    """jusText's stoplists (`lists`, name -> frozenset) and the language guess; built once
+    per Cleaner, from the disk cache when it has them."""
 
-    lists: Mapping[str, frozenset[str]]
-    index: Mapping[str, tuple[str, ...]]
+    def __init__(self, joined: Mapping[str, tuple[int, str]]):
+        self.lists: Mapping[str, frozenset[str]] = _Lists(joined)
+        self._names = tuple(sorted(joined))
+        #: stopword -> indexes (in _names) of the languages listing it, looked up when a
+        #: document first has it (at most every stopword, like a full index, but built
+        #: only as far as the documents need)
+        self._index: dict[str, tuple[int, ...]] = {}
+        self._every: tuple[frozenset[str], tuple[frozenset[str], ...]] | None = None
 
     @classmethod
-    def load(cls) -> "Stoplists":
-        import justext  # comes with trafilatura
+    def load(cls, cache: DiskCache | None = None) -> "Stoplists":
+        cache = cache or DiskCache(None)
+        folder = _stoplists_folder() if cache.folder is not None else None
+        if folder is None:
+            return cls(_read_justext())
+        files = sorted(os.scandir(folder), key=lambda e: e.name)
+        key = cache.key(code_digest([__file__]), folder,
+                        *(f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in files))
+        joined = cache.get(_KIND, key)
+        if joined is None:
+            joined = _read_justext()
+            cache.put(_KIND, key, joined)
+        return cls(joined)
 
-        lists = {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
-        index: dict[str, list[str]] = {}
-        for name, words in lists.items():
-            for w in words:
-                index.setdefault(w, []).append(name)
-        return cls(lists, {w: tuple(v) for w, v in index.items()})
+    def _sets(self) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+        """Every stopword, and each language's (built when a guess first needs them)."""
+        if self._every is None:
+            each = tuple(self.lists[name] for name in self._names)
+            self._every = (frozenset().union(*each), each)
+        return self._every
 
     def guess(self, words: Sequence[str], default: str = "English") -> str:
         """The language whose stoplist covers most of `words`."""
-        counts: dict[str, int] = {}
+        every, each = self._sets()
+        index = self._index
+        counts = [0] * len(self._names)
+        hit = False
         for w, n in Counter(words[:GUESS_WORDS]).items():
-            for lang in self.index.get(w, ()):
-                counts[lang] = counts.get(lang, 0) + n
-        if not counts:
+            langs = index.get(w)
+            if langs is None:
+                if w not in every:
+                    continue
+                langs = index[w] = tuple(k for k, listed in enumerate(each) if w in listed)
+            for k in langs:
+                counts[k] += n
+            hit = True
+        if not hit:
             return default
-        best = max(counts.values())
-        if counts.get(default, 0) == best:
+        best = max(counts)
+        if default in self._names and counts[self._names.index(default)] == best:
             return default
-        return min(lang for lang, c in counts.items() if c == best)
+        return self._names[counts.index(best)]  # the first in name order of the best

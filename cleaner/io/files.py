@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -111,14 +111,27 @@ def read_text(path: Path, max_bytes: int) -> tuple[str, str | None]:
     return decode_bytes(read_bytes(path, max_bytes), str(path))
 
 
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new file `.<name>.<random>.tmp` beside `path`, created with mode 0666 less the
+    umask, as any output file (mkstemp's 0600 would survive the rename: unreadable outputs)."""
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path}: cannot create a temporary file beside it")
+
+
 class AtomicFile(OutputFile):
     """A text file written under a temporary name beside its target and renamed into place
-    by `commit()`; `abort()` (or an exception inside `with`) leaves no file behind."""
+    by `commit()`; `abort()` (or an exception inside `with`) leaves no file behind. The file
+    gets the usual mode of a new file (0644 under umask 022)."""
 
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, self.tmp = _create_temp(path)
         self.raw = os.fdopen(fd, "wb")
         if path.name.lower().endswith(".gz"):  # compressed like its name says
             self.fh = gzip.open(self.raw, "wt", encoding="utf-8", newline="")

@@ -290,22 +290,43 @@ def _seq(items, left: bool, right: bool, anchors: bool) -> tuple[str, ...] | Non
             lo, hi, inner = av
             if lo >= 1:
                 cands.append(_seq(inner, lb and hi == 1, rb and hi == 1, anchors))
+        elif op is C.IN:
+            cands.append(_symbols(av))
         elif op is C.ASSERT:
             cands.append(_seq(av[1], False, False, anchors))
     flush(len(items) - 1)
     return _best(cands)
 
 
+def _symbols(av) -> tuple[str, ...] | None:
+    """Symbols one of which the block must hold (``[©ⓒ]``, or ``(?:©|ⓒ)`` as parsed), or None
+    when the set has anything else (a letter, digit, space, class, range or negation)."""
+    chars = [_run_char(o, a) if o is C.LITERAL else None for o, a in av]
+    if not chars or any(c is None or c.isalnum() or c.isspace() for c in chars):
+        return None
+    return tuple(sorted(set(chars)))  # type: ignore[arg-type]
+
+
 def _parse(pattern: str):
     """Python's parse of the pattern, or None when it may not mean what `regex` reads."""
     if re.search(r"\{\s*[eisd]\s*[<=,}]", pattern):  # a fuzzy match, only `regex` has them
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] and the like
-            return sre_parse.parse(pattern)
-    except Exception:
-        return None
+    for attempt in (pattern, _unnamed(pattern)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] and the like
+                return sre_parse.parse(attempt)
+        except Exception:
+            continue
+    return None
+
+
+def _unnamed(pattern: str) -> str:
+    """The pattern with its named groups made plain groups, for Python's parser, which
+    refuses a name used twice (`regex` allows it); unchanged when it refers back to a group."""
+    if re.search(r"\(\?P=|\\g<|\\\d", pattern):
+        return pattern
+    return re.sub(r"(?<!\\)\(\?P<\w+>", "(?:", pattern)
 
 
 def _multiline(pattern: str, parsed) -> bool:
@@ -353,11 +374,14 @@ def _whole_span(sub) -> int | None:
         return None if None in widths else max(widths)
     if not items or items[0] != (C.AT, C.AT_BEGINNING) and items[0] != (C.AT, C.AT_BEGINNING_STRING):
         return None
+    widths = []  # each bounds every match: the smallest is kept
     if _to_end(items):
-        return sub.getwidth()[1]
+        widths.append(sub.getwidth()[1])
     if len(items) > 1 and items[1][0] is C.ASSERT and items[1][1][0] == 1:  # ^(?=...$)
-        return _whole_span(sre_parse.SubPattern(sub.state, [items[0], *items[1][1][1]]))
-    return None
+        ahead = _whole_span(sre_parse.SubPattern(sub.state, [items[0], *items[1][1][1]]))
+        if ahead is not None:
+            widths.append(ahead)
+    return min(widths, default=None)
 
 
 def max_length(pattern: str) -> int | None:

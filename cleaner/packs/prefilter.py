@@ -6,8 +6,26 @@ is only searched with those rules. The tests are necessary conditions worked out
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+from typing import Sequence
+
 from cleaner.packs.folding import fold_block, fold_start
-from cleaner.packs.patterns import BOUND, COMMON, MIN_LITERAL, START, TOKEN, analyse
+from cleaner.packs.patterns import (
+    BOUND,
+    COMMON,
+    MIN_LITERAL,
+    START,
+    TOKEN,
+    C,
+    _literals,
+    _max_length,
+    _multiline,
+    _parse,
+    _seq,
+    _whole_span,
+    sre_parse,
+)
 
 #: How many tokens' masks a Prefilter remembers.
 KNOWN_TOKENS = 1 << 17
@@ -35,6 +53,28 @@ def _index_key(literal: str) -> tuple[str, str]:
     return best
 
 
+def analysis(pattern: str) -> tuple:
+    """What the prefilter tests for a pattern: ((literals, max_length) of the whole pattern,
+    the same for each alternative of an alternation it ends in, or () when it does not)."""
+    parsed = _parse(pattern)
+    whole = (_literals(pattern, parsed), _max_length(pattern, parsed))
+    if parsed is None or _multiline(pattern, parsed):
+        return whole, ()
+    items = list(parsed)
+    if not items or items[-1][0] is not C.BRANCH or any(op in (C.SUBPATTERN, C.BRANCH) for op, _ in items[:-1]):
+        return whole, ()
+    alts = []
+    try:
+        for alt in items[-1][1][1]:  # the items before the alternation (^, a common prefix) go with each
+            sub = sre_parse.SubPattern(parsed.state, [*items[:-1], *alt])
+            width = _whole_span(sub)
+            alts.append((_seq(list(sub), False, False, True),
+                         width + 1 if width is not None and width < 100_000 else None))
+    except Exception:
+        return whole, ()
+    return whole, tuple(alts)
+
+
 class Prefilter:
     """Finds which rules could match a block, as a bit mask (bit k: pattern k).
 
@@ -44,15 +84,29 @@ class Prefilter:
     than the rule's length bound. Both are necessary conditions (see the module docstring),
     so no rule that would match is ever left out."""
 
-    def __init__(self, patterns: "list[str]"):
+    def __init__(self, patterns: list[str], analysed: Sequence[tuple] | None = None):
+        """`analysed`: each pattern's analysis (see `analysis`), when known (from the disk
+        cache); else worked out here.
+
+        A pattern that ends in an alternation (``A|B``, ``^(?:A|B)``) is also tested one
+        alternative at a time: it is let through only when some alternative passes its own
+        requirement and length bound as well (a long block with a word of A's bounded
+        alternative only, say, skips it). Each alternative has a bit after the patterns'."""
+        if analysed is None:
+            analysed = [analysis(p) for p in patterns]
+        n = len(patterns)
+        #: alternative j's bit is n + j; owners[j]: the bit of the pattern it belongs to
+        self.owners = tuple(1 << k for k, (_, alts) in enumerate(analysed) for _ in alts)
+        self.split = sum(1 << k for k, (_, alts) in enumerate(analysed) if alts)
+        self.patterns_mask = (1 << n) - 1
+        tests = [whole for whole, _ in analysed] + [alt for _, alts in analysed for alt in alts]
         self.always = 0
         self.words: dict[str, int] = {}
         self.heads: dict[str, dict[str, int]] = {}  # first 3 characters -> head -> mask
         self.tails: dict[str, dict[str, int]] = {}  # last 3 characters -> tail -> mask
         self.substrings: dict[str, int] = {}
         self.starts: dict[str, int] = {}
-        analysed = [analyse(p) for p in patterns]  # (literals, max_length) per pattern
-        for k, (req, _) in enumerate(analysed):
+        for k, (req, _) in enumerate(tests):
             bit = 1 << k
             if not req:
                 self.always |= bit
@@ -72,12 +126,32 @@ class Prefilter:
         self.start_lengths = tuple(sorted({len(p) for p in self.starts}))
         #: token -> token_bits(token), for the tokens seen so far (a cache, cleared when full)
         self._known: dict[str, int] = {}
-        limits = [limit for _, limit in analysed]
+        limits = [limit for _, limit in tests]
         top = max((n for n in limits if n is not None), default=0)
-        everything = (1 << len(patterns)) - 1
+        too_long = [0] * (top + 2)  # too_long[n]: the rules whose bound is n - 1
+        for k, m in enumerate(limits):
+            if m is not None:
+                too_long[m + 1] |= 1 << k
         #: fits[n]: the rules a block of n characters is not too long for (n > top: fits[-1])
-        self.fits = [everything & ~sum(1 << k for k, m in enumerate(limits) if m is not None and m < n)
-                     for n in range(top + 2)]
+        self.fits = []
+        fits = (1 << len(tests)) - 1
+        for length in range(top + 2):
+            fits &= ~too_long[length]
+            self.fits.append(fits)
+
+    def _gate(self, found: int) -> int:
+        """The patterns of `found` (bits of patterns and alternatives) that are not split
+        into alternatives, or one of whose alternatives is in it too."""
+        if not self.split:
+            return found
+        alts = found >> self.patterns_mask.bit_length()
+        ok = 0
+        owners = self.owners
+        while alts:
+            low = alts & -alts
+            ok |= owners[low.bit_length() - 1]
+            alts ^= low
+        return found & self.patterns_mask & (ok | ~self.split)
 
     def token_bits(self, token: str) -> int:
         """Bit mask of the patterns whose requirement this token meets."""
@@ -111,9 +185,40 @@ class Prefilter:
             for n in self.start_lengths:
                 found |= starts.get(first[:n], 0)
         fits = self.fits
-        return found & fits[min(len(text), len(fits) - 1)]
+        return self._gate(found & fits[min(len(text), len(fits) - 1)])
 
-    def candidates(self, text: str) -> "list[int]":
+    def masks(self, texts: Sequence[str]) -> list[int]:
+        """mask(t) for each of a document's blocks, worked out for the document at once:
+        each distinct token of the document is looked up once (the token loop runs in C),
+        and a substring is looked for block by block only when the document has it."""
+        lows = [fold_block(t) for t in texts]
+        tokens = [TOKEN.findall(low) for low in lows]
+        known = self._known
+        new = set().union(*tokens).difference(known)
+        if len(known) + len(new) > KNOWN_TOKENS:
+            known.clear()
+            new = set().union(*tokens)
+        for token in new:
+            known[token] = self.token_bits(token)
+        get, always = known.__getitem__, self.always
+        found = [reduce(or_, map(get, toks), always) for toks in tokens]
+        doc = "\n".join(lows)  # (a substring found only across blocks is then not found in any)
+        for s, bits in self.substrings.items():
+            if s in doc:
+                for i, low in enumerate(lows):
+                    if s in low:
+                        found[i] |= bits
+        fits, top = self.fits, len(self.fits) - 1
+        starts, lengths = self.starts, self.start_lengths
+        for i, low in enumerate(lows):
+            if lengths:
+                first = fold_start(low)
+                for n in lengths:
+                    found[i] |= starts.get(first[:n], 0)
+            found[i] = self._gate(found[i] & fits[min(len(texts[i]), top)])
+        return found
+
+    def candidates(self, text: str) -> list[int]:
         """Indexes of the patterns that may match `text`, in pattern order."""
         found = self.mask(text)
         return [k for k in range(found.bit_length()) if found >> k & 1]

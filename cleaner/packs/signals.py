@@ -30,10 +30,11 @@ def site_matches(site: str | None, sites: Sequence[str]) -> bool:
 class RuleSet:
     """The selected rules, ready to run on blocks."""
 
-    def __init__(self, rules: Sequence[Rule], timeout: float):
+    def __init__(self, rules: Sequence[Rule], timeout: float, prefilter: Prefilter | None = None):
+        """`prefilter`: the rules' Prefilter, when already built (from the disk cache)."""
         self.rules = tuple(rules)
         self.timeout = timeout
-        self.prefilter = Prefilter([r.pattern for r in self.rules])
+        self.prefilter = prefilter or Prefilter([r.pattern for r in self.rules])
         #: Per rule: its compiled search (what Rule.search calls), the rule, and whether it
         #: captures a site; bound once so the loop below does no attribute look-ups.
         self._runs = tuple((r.compiled.search, r, "site" in r.compiled.groupindex) for r in self.rules)
@@ -42,8 +43,14 @@ class RuleSet:
     def signals(self, text: str, site: str | None, problems: list[Problem]) -> list[Signal]:
         """The signals of the rules that match `text`, in rule order. Only the rules the
         prefilter lets through are searched: the others cannot match."""
+        return self._search(text, self.prefilter.mask(text), site, problems)
+
+    def signals_many(self, texts: Sequence[str], site: str | None, problems: list[Problem]) -> list[list[Signal]]:
+        """signals(t) for each block of a document; the prefilter scans the document once."""
+        return [self._search(t, m, site, problems) for t, m in zip(texts, self.prefilter.masks(texts))]
+
+    def _search(self, text: str, todo: int, site: str | None, problems: list[Problem]) -> list[Signal]:
         out: list[Signal] = []
-        todo = self.prefilter.mask(text)
         runs, timeout, site_bound = self._runs, self.timeout, self._site_bound
         while todo:
             low = todo & -todo  # the lowest set bit: rules are tried in order
@@ -65,7 +72,8 @@ class RuleSet:
                 continue
             capture = (m.group("site") or "").strip() if captures else ""
             out.append(Signal(source=rule.id, category=rule.category, effect=rule.effect,
-                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture))
+                              weight=rule.weight, span=m.span(), name=rule.name, capture=capture,
+                              certain=rule.certain))
         return out
 
 

@@ -21,8 +21,9 @@ from typing import Iterable
 from cleaner.io.formats import site_key
 from cleaner.model import Document
 
-#: Lines with fewer words are too short to be a template of their own ("Share", "Home").
-MIN_WORDS = 3
+#: Lines with fewer words are too short to be a template of their own ("Share", "Home"); a
+#: two-word site name ("Metro Daily") printed atop every article is one.
+MIN_WORDS = 2
 #: Lines with at least this many words make up a document's signature (its article text).
 LONG_WORDS = 8
 #: A document's signature: its this many longest lines (of LONG_WORDS words or more).
@@ -185,7 +186,7 @@ def pack_text(site: str, counts: SiteCounts, templates: list[tuple[str, int]]) -
         number = line_hash((site, *normalise(example))) % 10**8  # stable, and unique across sites
         lines += [
             "[[rule]]", f'id = "TPL{number:08d}"', f"name = {q(f'template.{_slug(site)}-{n}')}",
-            'category = "template"', 'effect = "drop"', f"pattern = '''{_pattern(example)}'''",
+            'category = "template"', 'effect = "drop"', 'certain = true', f"pattern = '''{_pattern(example)}'''",
             f"rationale = {q(f'Recurs in {docs} of {counts.documents} documents of {site} ({share:.0%}).')}",
             f"match = [{q(example)}]",
             'keep = ["A sentence of an article that only mentions the template in passing."]',

@@ -4,6 +4,10 @@ Each worker process builds its own Cleaner from the Config once, then handles ta
 queue. Results come back tagged with their sequence number and are yielded in input order;
 at most `window` tasks are in flight, so memory is bounded by the chunk size, not by the
 corpus. With jobs=1 everything runs in this process, through the same task function.
+
+Given a Cleaner, this process cleans the first tasks itself while the workers start (a
+worker takes a large part of a second to import and build its Cleaner), and hands tasks
+to them once one says it is ready; a job that is done before then never waits for them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ def _worker(config: Config, handler: Callable[[Any, Any], Any], tasks, results) 
 
     exit_with_parent()  # never outlive the run's main process
     cleaner = Cleaner(config)
+    results.put(_READY)
     while True:
         item = tasks.get()
         if item is None:
@@ -51,10 +56,7 @@ def ordered_map(config: Config, handler: Callable[[Any, Any], Any], tasks: Itera
 
         cleaner = cleaner or Cleaner(config)
         for task in tasks:
-            try:
-                yield handler(cleaner, task)
-            except Exception as exc:
-                yield TaskFailed(f"{type(exc).__name__}: {exc}")
+            yield _inline(handler, cleaner, task)
         return
     ctx = mp.get_context("spawn")
     task_q, result_q = ctx.Queue(), ctx.Queue()
@@ -65,10 +67,21 @@ def ordered_map(config: Config, handler: Callable[[Any, Any], Any], tasks: Itera
         p.start()
     window = jobs * WINDOW_PER_JOB
     pending: dict[int, Any] = {}
-    sent = done = 0
+    sent = done = ready = 0
     it = iter(tasks)
     exhausted = False
     try:
+        while cleaner is not None and not ready:  # clean here until a worker is ready
+            try:
+                result_q.get_nowait()  # (only _READY can come before any task is sent)
+                ready += 1
+                break
+            except queue.Empty:
+                pass
+            task = next(it, _END)
+            if task is _END:
+                return
+            yield _inline(handler, cleaner, task)
         while True:
             while not exhausted and sent - done < window:
                 try:
@@ -82,7 +95,11 @@ def ordered_map(config: Config, handler: Callable[[Any, Any], Any], tasks: Itera
                 return
             while done not in pending:
                 try:
-                    seq, ok, value = result_q.get(timeout=POLL_SECONDS)
+                    item = result_q.get(timeout=POLL_SECONDS)
+                    if item == _READY:
+                        ready += 1
+                        continue
+                    seq, ok, value = item
                 except queue.Empty:
                     dead = [p for p in procs if not p.is_alive()]
                     if dead:
@@ -93,12 +110,27 @@ def ordered_map(config: Config, handler: Callable[[Any, Any], Any], tasks: Itera
             yield pending.pop(done)
             done += 1
     finally:
+        if ready < len(procs) and sent == done:
+            for p in procs:  # some are still starting, and no task is left for them
+                p.terminate()
         for _ in procs:
             task_q.put(None)
         for p in procs:
             p.join(timeout=5)
             if p.is_alive():
                 p.terminate()
+
+
+#: What a worker says once its Cleaner is built.
+_READY = "ready"
+_END = object()
+
+
+def _inline(handler: Callable[[Any, Any], Any], cleaner, task) -> Any:
+    try:
+        return handler(cleaner, task)
+    except Exception as exc:
+        return TaskFailed(f"{type(exc).__name__}: {exc}")
 
 
 class TaskFailed(str):

@@ -40,6 +40,11 @@ from cleaner.run.tasks import FileTask, JsonlChunk, Outcome
 #: JSONL records per task sent to a worker.
 CHUNK_RECORDS = 256
 STDIN = Path("-")
+#: Below this many bytes of input one process is done sooner than several: a worker takes
+#: about half a second to start, in which one process cleans about a megabyte.
+SMALL_INPUT_BYTES = 1_000_000
+#: A gzipped input counts as this many times its size.
+GZIP_RATIO = 4
 
 
 @dataclass
@@ -106,12 +111,31 @@ class Plan:
     resume: bool = False
     kind: str | None = None  # forced input kind (--format), else by name / sniffing
     storage_options: tuple[tuple[str, Any], ...] = ()  # fsspec options for URLs
+    output_file: bool = False  # `output` names the one output file (of a single input)
     part_size: int = shards.PART_SIZE  # JSONL inputs bigger than this are written in parts
     worker_io: bool = False  # workers read inputs and write outputs themselves (Dask)
 
     @property
     def so(self) -> dict:
         return dict(self.storage_options)
+
+
+def default_jobs(plan: Plan, cores: int) -> int:
+    """Worker processes when -j is not given: 1 for a small input (its local files add up
+    to less than SMALL_INPUT_BYTES), else every core. Standard input and URLs are of unknown
+    size: every core (the first tasks are cleaned while the workers start)."""
+    if cores <= 1 or any(p == STDIN or remote.is_url(p) for p in plan.inputs):
+        return max(cores, 1)
+    total = 0
+    for item in find_inputs(list(plan.inputs), plan.output, plan.so):
+        try:
+            size = Path(item.path).stat().st_size
+        except OSError:
+            continue  # reported when it is read
+        total += size * (GZIP_RATIO if str(item.path).lower().endswith(".gz") else 1)
+        if total >= SMALL_INPUT_BYTES:
+            return cores
+    return 1
 
 
 def _target(plan: Plan, rel: Path, kind: str):
@@ -148,7 +172,7 @@ def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_r
             yield from _stdin_tasks(plan, stdin())
             continue
         kind = plan.kind or kind_of_path(item.path) or "text"
-        target = _target(plan, item.rel, kind) if plan.output else None
+        target = plan.output if plan.output_file else _target(plan, item.rel, kind) if plan.output else None
         if sweeper is not None and on_disk(target):
             sweeper.folder(on_disk(target).parent)
         if target is not None and plan.resume and _exists(target, plan.so):
@@ -192,8 +216,13 @@ def _stdin_tasks(plan: Plan, fh) -> Iterator[tuple[Any, Path | None]]:
         fh = io.BufferedReader(fh)
     head = fh.peek(4096)[:4096]
     kind = plan.kind or sniff_kind(head)
-    target = None
-    if plan.output is not None:
+    named = kind_of_path(plan.output) if plan.output_file else None
+    if named and not plan.kind and (kind == "jsonl") != (named == "jsonl"):
+        raise ValueError(f"standard input looks like {'JSONL' if kind == 'jsonl' else kind}, but -o {plan.output} "
+                         f"names a {'JSONL' if named == 'jsonl' else 'text'} file: write -o NAME"
+                         f"{'.jsonl' if kind == 'jsonl' else '.txt'}, or say what it is with --format")
+    target = plan.output if plan.output_file else None
+    if plan.output is not None and not plan.output_file:
         target = _target(plan, Path("stdin.jsonl" if kind == "jsonl" else "stdin.txt"), kind)
     if kind == "jsonl":
         yield from ((c, target) for c in _jsonl_chunks("<stdin>", plan.options, fh, plan.max_bytes))

@@ -15,10 +15,11 @@ from __future__ import annotations
 from typing import Sequence
 
 from cleaner.engine.features import repeats
+from cleaner.engine.features.comments import comment_features
 from cleaner.engine.features.conjoin import conjoin
 from cleaner.engine.features.context import context_features, sequence_features
 from cleaner.engine.features.text import Local, local_features, rule_features
-from cleaner.model import Block, Signal
+from cleaner.model import EVIDENCE, Block, Signal
 
 #: Repeat features that mark a headline (or the first copy of a repeated line): a block a
 #: rule fired on is neither, whatever it looks like.
@@ -42,7 +43,7 @@ def block_features(
         if loc is None:
             loc = cache[b.text] = local_features(b.text, stopwords)
         local.append(loc)
-    ruled = [any(s.effect != "trim" for s in sigs) for sigs in signals]
+    ruled = [any(s.effect in EVIDENCE for s in sigs) for sigs in signals]
     feats = [{**loc.feats, **rule_features(sigs)} for loc, sigs in zip(local, signals)]
     norms = [loc.norm for loc in local]
     counts = [loc.count for loc in local]
@@ -52,6 +53,7 @@ def block_features(
     for f, around in zip(feats, context_features(blocks, counts, prose)):
         f.update(around)
     sequence_features(feats, ruled)
+    comment_features(signals, feats, ruled)
 
     # 3. repeats and lists
     rep = repeats.repeats(norms, counts, prose)
@@ -65,8 +67,9 @@ def block_features(
             f["h.site-name"] = 1.0
         if "h.titlecase" in f and counts[i] <= repeats.CAPTION_MAX_WORDS and repeats.echoes(norms[i].split(), norms, i):
             f["h.echo"] = 1.0
-        if i == 0 and not ruled[i] and repeats.is_title(counts, ends, 0):
-            f["h.title"] = 1.0
+    title = repeats.title_index(counts, ends, ruled, feats)
+    if title is not None:
+        feats[title]["h.title"] = 1.0
     repeats.listed_features(feats, counts, ruled)
 
     # 4. conjunctions: one regime per document

@@ -10,7 +10,7 @@ from __future__ import annotations
 #: Features that are not tied to the document's regime: the rules, the repeat, headline and
 #: caption heuristics (all but h.repeat-long have hand-set weights, see benchmarks/fit.py),
 #: and the regime itself.
-UNCONJOINED = ("rule:", "rule.end", "h.repeat", "h.headline", "h.first-copy", "h.title", "h.echo", "doc.short:")
+UNCONJOINED = ("rule:", "rule.end", "rule.certain", "h.repeat", "h.headline", "h.first-copy", "h.title", "h.echo", "h.comment", "doc.short:")
 
 
 def conjoin(features: dict[str, float], names: dict[str, str | None] | None = None) -> None:

@@ -21,6 +21,8 @@ REPEAT_MIN_WORDS = 3
 #: A title has this many words, and is followed by prose of at least PROSE_MIN_WORDS words;
 #: a caption or byline between them has at most CAPTION_MAX_WORDS.
 TITLE_WORDS, PROSE_MIN_WORDS, CAPTION_MAX_WORDS = (5, 30), 25, 12
+#: A headline printed once comes after at most this many short header lines.
+TITLE_MAX_INDEX = 5
 #: Up to this many lines above the first prose block, repeats() tests each block against
 #: them; with more, it looks its affixes up (the same test, faster for many lines).
 FEW_ABOVE = 24
@@ -40,6 +42,22 @@ def is_title(counts: Sequence[int], ends: Sequence[bool], i: int) -> bool:
         if counts[k] > CAPTION_MAX_WORDS:
             return False
     return False
+
+
+def title_index(counts: Sequence[int], ends: Sequence[bool], ruled: Sequence[bool],
+                feats: Sequence[dict[str, float]]) -> int | None:
+    """The headline printed once at the top: the first block, or a block after at most
+    TITLE_MAX_INDEX short header lines (a date, the site's name, a section label: none longer
+    than CAPTION_MAX_WORDS, none prose), that `is_title` and that no rule marks. None when a
+    repeat already found the headline (`h.headline`) above it."""
+    for i in range(min(len(counts), TITLE_MAX_INDEX + 1)):
+        if "h.headline" in feats[i]:
+            return None
+        if not ruled[i] and is_title(counts, ends, i):
+            return i
+        if counts[i] > CAPTION_MAX_WORDS or "shape:prose" in feats[i]:
+            return None
+    return None
 
 
 def echoes(words: Sequence[str], norms: Sequence[str], i: int) -> bool:
@@ -148,6 +166,8 @@ def listed_features(feats: list[dict[str, float]], counts: Sequence[int], ruled:
     under "You may also like...", the items under "Related"."""
     items = -1  # lines since the heading; -1: no list open
     for f, n, own in zip(feats, counts, ruled):
+        if n == 0 and not own:  # a separator ("-", "|") neither ends the list nor is an item
+            continue
         short = 0 < n <= LIST_MAX_WORDS and "shape:prose" not in f
         headline = "h.title" in f or "h.headline" in f  # under a breadcrumb: it ends the "list"
         if 0 <= items < LIST_MAX_ITEMS and short and not own and not headline:

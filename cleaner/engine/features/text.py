@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 
 import regex
 
-from cleaner.model import Signal
+from cleaner.model import EVIDENCE, Signal
 
 _NORM = regex.compile(r"[\W_]+")
 _END_PUNCT = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
@@ -164,16 +164,29 @@ def local_features(text: str, stopwords: frozenset[str]) -> Local:
     return Local(normed, count, ends, prose, f)
 
 
+#: The category of the rules `cleaner learn` writes.
+TEMPLATE = "template"
+
+
 def rule_features(signals: Sequence[Signal]) -> dict[str, float]:
     """The evidence of the rules that fired on a block: `rule:<category>` (their weights
-    summed, at most 3) and `rule.end` for a tail marker. Trim rules cut a span out of a kept
-    block and are no evidence about the block."""
+    summed, at most 3), `rule.end` for a tail marker and `rule.certain` for a certain rule
+    (the decoder never keeps such a block in BODY). Trim rules cut a span out of a kept
+    block and are no evidence about the block.
+
+    A site's learned template knows its line better than a generic pack does: on a block it
+    fired on, only the template rules count (a newsdesk appeal that a built-in pack files
+    under `about`, a category found at the end of articles, may be a box in the middle of
+    this site's articles); the other rules' signals are still reported."""
     f: dict[str, float] = {}
+    templated = any(s.category == TEMPLATE and s.effect in EVIDENCE for s in signals)
     for s in signals:
-        if s.effect == "trim":
+        if s.effect not in EVIDENCE or (templated and s.category != TEMPLATE):
             continue
         key = f"rule:{s.category}"
         f[key] = min(3.0, f.get(key, 0.0) + s.weight)
         if s.effect == "end":
             f["rule.end"] = 1.0
+        if s.certain:
+            f["rule.certain"] = 1.0
     return f
