@@ -4,7 +4,7 @@ Two shapes: a document of many paragraphs (the development benchmark's trafilatu
 one after another, one paragraph a line) and a single line without any line break (the
 same text with its line breaks made spaces). Each size is cleaned in a fresh process
 (`cleaner run FILE -o OUT`, with max_bytes raised above the size in a cleaner.toml), and
-its time and peak RSS, less those of a 1 kB document (start-up: imports, building the
+its time (wall and CPU) and peak RSS, less those of a 1 kB document (start-up: imports, building the
 Cleaner), are printed: linear time shows as a flat s/MB column, and memory as a multiple of
 the document's size.
 
@@ -16,6 +16,7 @@ Usage, from the repository root:
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -29,13 +30,13 @@ def peak_kb():  # this process's own peak (ru_maxrss would start from the parent
     with open("/proc/self/status") as fh:
         return int(next(line for line in fh if line.startswith("VmHWM:")).split()[1])
 from cleaner.cli import main
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 try:
     main(sys.argv[1:])
 except SystemExit as exc:
     code = exc.code
 dt = time.perf_counter() - t
-print(code, dt, peak_kb(), file=sys.stderr)
+print(code, dt, time.process_time() - cpu, peak_kb(), file=sys.stderr)
 """
 
 
@@ -58,31 +59,33 @@ def main(argv=None) -> int:
     ap.add_argument("--shape", choices=["lines", "line"], default="lines")
     ap.add_argument("--mb", default="2,20", help="comma-separated document sizes in MB")
     args = ap.parse_args(argv)
-    base_s, base_mb = measure(args.bench, 0.001, args.shape == "line")[1:]
-    print(f"start-up (a 1 kB document): {base_s:.1f} s, {base_mb:.0f} MB peak RSS; subtracted below")
-    print(f"{'shape':<6} {'MB':>7} {'seconds':>8} {'s/MB':>6} {'RSS MB':>7} {'RSS/size':>9}")
+    base_s, base_cpu, base_mb = measure(args.bench, 0.001, args.shape == "line")[1:]
+    print(f"start-up (a 1 kB document): {base_s:.1f} s, {base_cpu:.1f} s CPU, {base_mb:.0f} MB peak RSS; "
+          f"subtracted below; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'shape':<6} {'MB':>7} {'seconds':>8} {'CPU s':>6} {'CPU s/MB':>8} {'RSS MB':>7} {'RSS/size':>9}")
     for mb in map(float, args.mb.split(",")):
-        size, dt, rss = measure(args.bench, mb, args.shape == "line")
-        dt, extra = dt - base_s, rss - base_mb
-        print(f"{args.shape:<6} {size / 1e6:>7.1f} {dt:>8.1f} {dt / (size / 1e6):>6.2f} {extra:>7.0f} "
+        size, dt, cpu, rss = measure(args.bench, mb, args.shape == "line")
+        dt, cpu, extra = dt - base_s, cpu - base_cpu, rss - base_mb
+        print(f"{args.shape:<6} {size / 1e6:>7.1f} {dt:>8.1f} {cpu:>6.1f} {cpu / (size / 1e6):>8.2f} {extra:>7.0f} "
               f"{extra * 1e6 / size:>8.1f}x")
     return 0
 
 
-def measure(bench: Path, mb: float, one_line: bool) -> tuple[int, float, float]:
-    """(size in bytes, seconds inside `cleaner run`, peak RSS in MB) of one document."""
+def measure(bench: Path, mb: float, one_line: bool) -> tuple[int, float, float, float]:
+    """(size in bytes, seconds and CPU seconds inside `cleaner run`, peak RSS in MB) of one
+    document."""
     with tempfile.TemporaryDirectory() as tmp:
         doc = Path(tmp) / "doc.txt"
         size = make_document(bench, doc, mb, one_line)
         (Path(tmp) / "cleaner.toml").write_text(f"max_bytes = {size * 2 + 1000}\n")
         proc = subprocess.run([sys.executable, "-c", RUNNER, "run", str(doc), "-o", str(Path(tmp) / "out"),
                                "-j", "1", "-q"], capture_output=True, text=True, cwd=tmp)
-        code, dt, rss_kb = proc.stderr.strip().splitlines()[-1].split()
+        code, dt, cpu, rss_kb = proc.stderr.strip().splitlines()[-1].split()
         if code not in ("0", "None"):
             raise SystemExit(f"cleaner run failed on {mb} MB:\n{proc.stderr[-2000:]}")
         if not (Path(tmp) / "out" / "doc.txt").exists():
             raise SystemExit("no output written")
-        return size, float(dt), int(rss_kb) / 1024
+        return size, float(dt), float(cpu), int(rss_kb) / 1024
 
 
 if __name__ == "__main__":

@@ -104,13 +104,20 @@ def resolve_config(ctx: click.Context) -> tuple[Config, dict[str, str]]:
         raise SetupError(str(exc)) from None
 
 
-def build_cleaner(ctx: click.Context, extra_rules: tuple[str, ...] = ()) -> Cleaner:
+#: What building a Cleaner raises for a bad setup (packs, selectors, weights).
+SETUP_ERRORS = (PackError, SelectorError, WeightsError, ValueError)
+
+
+def run_config(ctx: click.Context, extra_rules: tuple[str, ...] = ()) -> Config:
+    """The effective Config, with the packs of `extra_rules` too."""
     config, _ = resolve_config(ctx)
-    if extra_rules:
-        config = config.with_(rule_paths=config.rule_paths + extra_rules)
+    return config.with_(rule_paths=config.rule_paths + extra_rules) if extra_rules else config
+
+
+def build_cleaner(ctx: click.Context, extra_rules: tuple[str, ...] = ()) -> Cleaner:
     try:
-        return Cleaner(config)
-    except (PackError, SelectorError, WeightsError, ValueError) as exc:
+        return Cleaner(run_config(ctx, extra_rules))
+    except SETUP_ERRORS as exc:
         raise SetupError(str(exc)) from None
 
 
@@ -231,9 +238,11 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         if not quiet:
             click.echo("learned: " + "\n         ".join(lines), err=True)
         extra = (str(learned),)
-    cleaner = build_cleaner(click.get_current_context(), extra)
+    # on Dask the workers clean, and the first one checks the setup: the driver holds no Cleaner
+    cleaner = build_cleaner(click.get_current_context(), extra) if engine == "local" else None
+    config = cleaner.config if cleaner is not None else run_config(click.get_current_context(), extra)
     storage = click.get_current_context().meta.get("cleaner.storage_options", {})
-    plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind, tuple(storage.items()),
+    plan = Plan(tuple(inputs), out, options, config.max_bytes, resume, kind, tuple(storage.items()),
                 output_file=target.is_file)
     if part_size:
         plan = dataclasses.replace(plan, part_size=part_size)
@@ -249,15 +258,20 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         window = partitions or 4 * max(1, len(client.scheduler_info().get("workers", {})) or _jobs(jobs))
 
         def on_dask(handler, tasks):
-            return dask_engine.ordered_map(client, cleaner.config, handler, tasks, window)
+            return dask_engine.ordered_map(client, config, handler, tasks, window)
 
         mapper, call = on_dask, dask_engine.caller(client)
+        try:
+            call(dask_engine.check, config)
+        except SETUP_ERRORS as exc:
+            dask_engine.close(client)
+            raise SetupError(str(exc)) from None
         plan = dataclasses.replace(plan, worker_io=out is not None and dask_engine.workers_reach((out, *inputs)))
     bar = not quiet and sys.stderr.isatty()  # with --resume, how much is left is not known
     out_dir = out if isinstance(out, Path) and not target.is_file else None
     progress = Progress(bar, total_bytes(inputs, out_dir) if bar and not resume else None)
     try:
-        stats = pipeline_run(cleaner.config, plan, _jobs(jobs, plan), sys.stdout, report, progress,
+        stats = pipeline_run(config, plan, _jobs(jobs, plan), sys.stdout, report, progress,
                              cleaner=cleaner, mapper=mapper, call=call)
     except (WorkerDied, ValueError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -47,6 +47,12 @@ def _cleaner(config: Config):
     return cache[key]
 
 
+def check(config: Config) -> None:
+    """Build this worker's Cleaner for `config` (kept for the run): raises what a bad
+    setup raises (a pack, selector or weights error), so the driver need not build one."""
+    _cleaner(config)
+
+
 def _run(config: Config, handler: Callable, task: Any) -> Any:
     return handler(_cleaner(config), task)
 

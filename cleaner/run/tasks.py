@@ -85,8 +85,10 @@ def handle_file(cleaner, task: FileTask) -> Outcome:
                 notes.append(f"{task.path}: not UTF-8; decoded as {encoding}")
     except DocumentError as exc:
         return Outcome(key=task.key, error=str(exc))
+    size = len(data)
+    del data  # not held while a huge document is cleaned
     result = cleaner.clean(with_site(Document(id=task.key, text=text, meta=meta), task.options))
-    out = _outcome(task.key, result, task.options, len(data))
+    out = _outcome(task.key, result, task.options, size)
     out.notes[:0] = notes
     return out
 
