@@ -156,3 +156,21 @@ def test_fsspec_urls_in_and_out_match_the_local_run(tmp_path, client, monkeypatc
         assert fs.cat(f"/bucket/out/seeds/{p.name}") == (GOLDEN / p.name).read_bytes()
     again = runner.invoke(main, ["run", "memory://bucket/in", "-o", "memory://bucket/out", "--resume"])
     assert "Skipped 4 inputs already done" in again.stderr
+
+
+def test_the_driver_builds_no_cleaner_and_a_worker_reports_a_bad_setup(tmp_path, client, monkeypatch):
+    from cleaner.engine import cleaner as engine
+
+    def no_cleaner_here(*args, **kw):
+        raise AssertionError("the driver built a Cleaner")
+
+    monkeypatch.setattr(engine.Cleaner, "__init__", no_cleaner_here)  # in this process only
+    addr = client.scheduler.address
+    res = CliRunner().invoke(main, ["run", str(SEEDS), "-o", str(tmp_path / "o"), "--engine", "dask",
+                                    "--scheduler", addr])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    bad = CliRunner().invoke(main, ["run", str(SEEDS), "-o", str(tmp_path / "bad"), "--engine", "dask",
+                                    "--scheduler", addr, "--select", "NOSUCH"])
+    assert bad.exit_code == 2 and "unknown rule selector 'NOSUCH'" in bad.output
+    assert not (tmp_path / "bad").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sys
@@ -23,6 +24,7 @@ from cleaner.engine.cleaner import Cleaner
 from cleaner.engine.decode import WeightsError
 from cleaner.io import remote
 from cleaner.io.formats import Options
+from cleaner.io.sink import OutputError
 from cleaner.model import DocumentError
 from cleaner.packs.load import PackError
 from cleaner.packs.select import SelectorError
@@ -102,13 +104,20 @@ def resolve_config(ctx: click.Context) -> tuple[Config, dict[str, str]]:
         raise SetupError(str(exc)) from None
 
 
-def build_cleaner(ctx: click.Context, extra_rules: tuple[str, ...] = ()) -> Cleaner:
+#: What building a Cleaner raises for a bad setup (packs, selectors, weights).
+SETUP_ERRORS = (PackError, SelectorError, WeightsError, ValueError)
+
+
+def run_config(ctx: click.Context, extra_rules: tuple[str, ...] = ()) -> Config:
+    """The effective Config, with the packs of `extra_rules` too."""
     config, _ = resolve_config(ctx)
-    if extra_rules:
-        config = config.with_(rule_paths=config.rule_paths + extra_rules)
+    return config.with_(rule_paths=config.rule_paths + extra_rules) if extra_rules else config
+
+
+def build_cleaner(ctx: click.Context, extra_rules: tuple[str, ...] = ()) -> Cleaner:
     try:
-        return Cleaner(config)
-    except (PackError, SelectorError, WeightsError, ValueError) as exc:
+        return Cleaner(run_config(ctx, extra_rules))
+    except SETUP_ERRORS as exc:
         raise SetupError(str(exc)) from None
 
 
@@ -140,6 +149,21 @@ def _inputs(ctx, param, values):
     return tuple(out)
 
 
+def _size(ctx, param, value: str | None) -> int | None:
+    """A size in bytes: 1000000, 500k, 64M, 1G (binary multiples)."""
+    if value is None:
+        return None
+    text = value.strip().upper().removesuffix("B")
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+    try:
+        size = int(float(text[:-1] if scale > 1 else text) * scale)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise click.BadParameter(f"{value!r} is not a size (examples: 64M, 1G, 500k)", ctx=ctx, param=param)
+    return size
+
+
 def _jobs(value: int | None, plan: Plan | None = None) -> int:
     """-j, else 1 for a small input (see default_jobs), else every core."""
     if value and value > 0:
@@ -169,7 +193,9 @@ Examples:
 @click.option("--keep-original", metavar="FIELD", help="JSONL: also keep the raw text in this field.")
 @click.option("--html-comments", is_flag=True, help="HTML: let trafilatura keep the comment section (cleaner then judges it).")
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: 1 for inputs under 1 MB, else all cores). Output is the same for any -j.")
-@click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete).")
+@click.option("--resume", is_flag=True, help="Skip inputs whose output already exists (outputs are written atomically, so an existing one is complete), and the finished parts of big JSONL inputs.")
+@click.option("--part-size", metavar="SIZE", callback=_size,
+              help="JSONL inputs bigger than this are written in parts of about this size, each resumable (default: 16M).")
 @click.option("--learn", "learn_first", is_flag=True,
               help="First learn each site's boilerplate from INPUTS (as `cleaner learn` does), then clean with those packs too.")
 @click.option("--group-by", default="url", show_default=True, help=GROUP_HELP)
@@ -181,7 +207,7 @@ Examples:
 @click.option("--partitions", type=int, default=None, help="With --engine dask: tasks in flight at once (default: 4 per worker).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures (no progress bar, no summary).")
 def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language, site, headline, config_file, no_cache, kind,
-        text_field, id_field, keep_original, html_comments, jobs, resume, learn_first, group_by, min_docs,
+        text_field, id_field, keep_original, html_comments, jobs, resume, part_size, learn_first, group_by, min_docs,
         min_share, engine, scheduler, partitions, quiet):
     """Clean text, HTML and JSONL files and folders.
 
@@ -212,12 +238,16 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         if not quiet:
             click.echo("learned: " + "\n         ".join(lines), err=True)
         extra = (str(learned),)
-    cleaner = build_cleaner(click.get_current_context(), extra)
+    # on Dask the workers clean, and the first one checks the setup: the driver holds no Cleaner
+    cleaner = build_cleaner(click.get_current_context(), extra) if engine == "local" else None
+    config = cleaner.config if cleaner is not None else run_config(click.get_current_context(), extra)
     storage = click.get_current_context().meta.get("cleaner.storage_options", {})
-    plan = Plan(tuple(inputs), out, options, cleaner.config.max_bytes, resume, kind, tuple(storage.items()),
+    plan = Plan(tuple(inputs), out, options, config.max_bytes, resume, kind, tuple(storage.items()),
                 output_file=target.is_file)
+    if part_size:
+        plan = dataclasses.replace(plan, part_size=part_size)
     start = time.monotonic()
-    client = mapper = None
+    client = mapper = call = None
     if engine == "dask":
         from cleaner.run import dask as dask_engine
 
@@ -228,16 +258,22 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         window = partitions or 4 * max(1, len(client.scheduler_info().get("workers", {})) or _jobs(jobs))
 
         def on_dask(handler, tasks):
-            return dask_engine.ordered_map(client, cleaner.config, handler, tasks, window)
+            return dask_engine.ordered_map(client, config, handler, tasks, window)
 
-        mapper = on_dask
+        mapper, call = on_dask, dask_engine.caller(client)
+        try:
+            call(dask_engine.check, config)
+        except SETUP_ERRORS as exc:
+            dask_engine.close(client)
+            raise SetupError(str(exc)) from None
+        plan = dataclasses.replace(plan, worker_io=out is not None and dask_engine.workers_reach((out, *inputs)))
     bar = not quiet and sys.stderr.isatty()  # with --resume, how much is left is not known
     out_dir = out if isinstance(out, Path) and not target.is_file else None
     progress = Progress(bar, total_bytes(inputs, out_dir) if bar and not resume else None)
     try:
-        stats = pipeline_run(cleaner.config, plan, _jobs(jobs, plan), sys.stdout, report, progress,
-                             cleaner=cleaner, mapper=mapper)
-    except (WorkerDied, ValueError) as exc:
+        stats = pipeline_run(config, plan, _jobs(jobs, plan), sys.stdout, report, progress,
+                             cleaner=cleaner, mapper=mapper, call=call)
+    except (WorkerDied, ValueError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.done()

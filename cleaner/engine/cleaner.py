@@ -234,7 +234,7 @@ class Cleaner:
             if b.index not in decisions:
                 decisions[b.index] = Decision(b, State.BODY, True, first.signals[b.index])
         ordered = tuple(decisions[b.index] for b in orig_blocks)
-        text = assemble(original, orig_blocks, kept_spans)[0]
+        # `text` is the last pass's assembly of kept_spans (a fixpoint, or the last pass)
         return Result(doc.id, original, text, ordered, tuple(problems), doc.meta)
 
     @staticmethod

@@ -144,11 +144,18 @@ class AtomicFile(OutputFile):
             self.raw.close()
 
     def commit(self) -> None:
-        self._close()
-        os.replace(self.tmp, self.path)
+        try:
+            self._close()
+            os.replace(self.tmp, self.path)
+        except BaseException:  # a full disk fails the last write: leave nothing behind
+            self.abort()
+            raise
 
     def abort(self) -> None:
-        self._close()
+        try:
+            self._close()
+        except OSError:
+            pass
         try:
             os.unlink(self.tmp)
         except OSError:

@@ -27,6 +27,11 @@ def _fs(url: str, options: dict | None = None):
     return fsspec.core.url_to_fs(url, **(options or {}))
 
 
+def filesystem(url: str, options: dict | None = None):
+    """(fsspec filesystem, path) of a URL."""
+    return _fs(url, options)
+
+
 def find(url: str, wanted: Callable[[str], bool], options: dict | None = None) -> Iterator[tuple[str, str]]:
     """(url of each file, its path relative to `url`), sorted; in a folder only the files
     `wanted` accepts; `url` may also be a single file."""
@@ -76,6 +81,8 @@ class RemoteFile(OutputFile):
 
         self.url = url
         self.fs, self.path = _fs(url, options)
+        if "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)):
+            self.fs.makedirs(self.path.rsplit("/", 1)[0], exist_ok=True)  # as object stores need no folders
         self.raw = self.fs.open(self.path, "wb")
         if url.endswith(".gz"):
             import gzip

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import IO
+from contextlib import contextmanager
+from typing import IO, Iterator
 
 
 class OutputFile:
@@ -30,3 +31,32 @@ class OutputFile:
         else:
             self.abort()
         return False
+
+
+class OutputError(Exception):
+    """An output could not be written (the disk is full, no permission, ...). Whatever was
+    being written under its name was removed again."""
+
+    def __init__(self, name: object, exc: BaseException):
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        super().__init__(f"cannot write {name}: {reason}; nothing incomplete was left under that name")
+        self.name = name
+
+
+@contextmanager
+def writing(name: object) -> Iterator[None]:
+    """Turn an OSError raised inside the block into an OutputError naming `name`."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(name, exc) from exc
+
+
+def abort_quietly(out: OutputFile) -> None:
+    """Remove a half-written output; an error doing so must not hide the first one."""
+    try:
+        out.abort()
+    except Exception:
+        pass

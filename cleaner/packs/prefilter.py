@@ -6,6 +6,7 @@ is only searched with those rules. The tests are necessary conditions worked out
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from functools import reduce
 from itertools import accumulate
@@ -31,6 +32,26 @@ from cleaner.packs.patterns import (
 
 #: How many tokens' masks a Prefilter remembers.
 KNOWN_TOKENS = 1 << 17
+#: `masks` works on this many characters of blocks at once...
+BATCH_CHARS = 1 << 18
+#: ...and finds the tokens of a longer block a piece of about this many characters at a time.
+TOKENS_PIECE = 1 << 16
+_NOT_TOKEN = re.compile(r"[^a-z0-9]")
+
+
+def _tokens(low: str) -> Sequence[str]:
+    """TOKEN.findall(low); for a long block its distinct tokens, found piece by piece
+    (a piece ends before a character no token holds, so no token is cut)."""
+    if len(low) <= TOKENS_PIECE:
+        return TOKEN.findall(low)
+    out: set[str] = set()
+    start = 0
+    while start < len(low):
+        m = _NOT_TOKEN.search(low, start + TOKENS_PIECE)
+        end = m.start() if m else len(low)
+        out.update(TOKEN.findall(low, start, end))
+        start = end
+    return list(out)
 
 
 def _index_key(literal: str) -> tuple[str, str]:
@@ -198,11 +219,22 @@ class Prefilter:
         return self._gate(found & fits[min(len(text), len(fits) - 1)])
 
     def masks(self, texts: Sequence[str]) -> list[int]:
-        """mask(t) for each of a document's blocks, worked out for the document at once:
-        each distinct token of the document is looked up once (the token loop runs in C),
-        and a substring is looked for block by block only when the document has it."""
+        """mask(t) for each of a document's blocks, worked out for blocks of about
+        BATCH_CHARS characters at once (so that a huge document is never one list of
+        tokens): each distinct token of a batch is looked up once (the token loop runs in
+        C), and a substring is looked for block by block only when the batch has it."""
+        out: list[int] = []
+        start = size = 0
+        for i, text in enumerate(texts):
+            size += len(text)
+            if size >= BATCH_CHARS or i == len(texts) - 1:
+                out.extend(self._batch_masks(texts[start:i + 1]))
+                start, size = i + 1, 0
+        return out
+
+    def _batch_masks(self, texts: Sequence[str]) -> list[int]:
         lows = [fold_block(t) for t in texts]
-        tokens = [TOKEN.findall(low) for low in lows]
+        tokens = [_tokens(low) for low in lows]
         known = self._known
         new = set().union(*tokens).difference(known)
         if len(known) + len(new) > KNOWN_TOKENS:

@@ -47,6 +47,12 @@ def _cleaner(config: Config):
     return cache[key]
 
 
+def check(config: Config) -> None:
+    """Build this worker's Cleaner for `config` (kept for the run): raises what a bad
+    setup raises (a pack, selector or weights error), so the driver need not build one."""
+    _cleaner(config)
+
+
 def _run(config: Config, handler: Callable, task: Any) -> Any:
     return handler(_cleaner(config), task)
 
@@ -70,6 +76,21 @@ def ordered_map(client, config: Config, handler: Callable, tasks: Iterable[Any],
             yield result(futures.popleft())
     while futures:
         yield result(futures.popleft())
+
+
+def workers_reach(places) -> bool:
+    """Whether workers can open these inputs and outputs themselves: anything but an
+    in-memory filesystem, which lives in one process (local paths must be visible to the
+    workers at the same place: one machine, or a shared filesystem)."""
+    return not any(str(p).startswith("memory://") for p in places)
+
+
+def caller(client) -> Callable[..., Any]:
+    """call(fn, *args): run one function on a worker and wait for its result (scans and
+    joining parts, where the data is)."""
+    def call(fn: Callable, *args: Any) -> Any:
+        return client.submit(fn, *args, pure=False, retries=RETRIES).result()
+    return call
 
 
 def connect(scheduler: str | None, workers: int):

@@ -17,6 +17,7 @@ import queue
 from typing import Any, Callable, Iterable, Iterator
 
 from cleaner.config import Config
+from cleaner.run.orphan import exit_with_parent
 
 #: Tasks in flight per worker.
 WINDOW_PER_JOB = 4
@@ -31,6 +32,7 @@ class WorkerDied(RuntimeError):
 def _worker(config: Config, handler: Callable[[Any, Any], Any], tasks, results) -> None:
     from cleaner.engine.cleaner import Cleaner
 
+    exit_with_parent()  # never outlive the run's main process
     cleaner = Cleaner(config)
     results.put(_READY)
     while True:

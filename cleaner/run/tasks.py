@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cleaner.io import remote
 from cleaner.io.files import decode_bytes, read_bytes
+from cleaner.io.lines import Oversize
 from cleaner.io.formats import (
     Options,
     extract_html,
@@ -54,7 +56,8 @@ def _outcome(key: str, result: Result, options: Options, bytes_in: int) -> Outco
 
 @dataclass(frozen=True)
 class FileTask:
-    """One document per file (text or HTML); `data` is set for stdin."""
+    """One document per file (text or HTML); `data` is set for stdin. `path` may be an
+    fsspec URL, read with `storage` (fsspec's storage_options, as pairs)."""
 
     path: str
     key: str
@@ -62,12 +65,14 @@ class FileTask:
     options: Options
     max_bytes: int
     data: bytes | None = None
+    storage: tuple[tuple[str, Any], ...] = ()
 
 
 def handle_file(cleaner, task: FileTask) -> Outcome:
     notes: list[str] = []
     try:
-        data = task.data if task.data is not None else read_bytes(Path(task.path), task.max_bytes)
+        source = task.path if remote.is_url(task.path) else Path(task.path)
+        data = task.data if task.data is not None else read_bytes(source, task.max_bytes, dict(task.storage))
         meta: dict[str, Any] = {"path": task.path, "rel": task.key}
         if task.kind == "html":
             text, extracted = extract_html(data, task.options)
@@ -80,20 +85,29 @@ def handle_file(cleaner, task: FileTask) -> Outcome:
                 notes.append(f"{task.path}: not UTF-8; decoded as {encoding}")
     except DocumentError as exc:
         return Outcome(key=task.key, error=str(exc))
+    size = len(data)
+    del data  # not held while a huge document is cleaned
     result = cleaner.clean(with_site(Document(id=task.key, text=text, meta=meta), task.options))
-    out = _outcome(task.key, result, task.options, len(data))
+    out = _outcome(task.key, result, task.options, size)
     out.notes[:0] = notes
     return out
 
 
 @dataclass(frozen=True)
 class JsonlChunk:
-    """Consecutive lines of one JSONL file, starting at line number `first` (1-based)."""
+    """Consecutive lines of one JSONL file, starting at line number `first` (1-based); a
+    line over the size limit is given by its size (Oversize), never read whole."""
 
     path: str
     first: int
-    lines: tuple[bytes, ...]
+    lines: tuple[bytes | Oversize, ...]
     options: Options
+
+
+@dataclass(frozen=True)
+class NoWork:
+    """A task with nothing to clean (a part an earlier run finished): keeps its place in
+    the order of results."""
 
 
 def handle_jsonl(cleaner, chunk: JsonlChunk) -> list[Outcome]:
@@ -101,6 +115,10 @@ def handle_jsonl(cleaner, chunk: JsonlChunk) -> list[Outcome]:
     opts = chunk.options
     for n, line in enumerate(chunk.lines, start=chunk.first):
         where = f"{chunk.path}:{n}"
+        if isinstance(line, Oversize):
+            out.append(Outcome(key=where, error=f"{where}: record of {line.size:,} bytes is over the limit of "
+                                                f"{line.limit:,} (max_bytes), skipped"))
+            continue
         if not line.strip():
             continue
         try:
@@ -130,4 +148,6 @@ def handle(cleaner, task) -> list[Outcome]:
     """The one task function workers run."""
     if isinstance(task, JsonlChunk):
         return handle_jsonl(cleaner, task)
+    if isinstance(task, NoWork):
+        return []
     return [handle_file(cleaner, task)]

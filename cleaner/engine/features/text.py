@@ -15,11 +15,13 @@ from typing import Mapping, Sequence
 import regex
 
 from cleaner.model import EVIDENCE, Signal
+from cleaner.packs.folding import casefold
 
 _NORM = regex.compile(r"[\W_]+")
 #: norm() of ASCII text without a regex: what _NORM matches there (all but letters and
 #: digits) becomes a space
 _ASCII_NORM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+_WORD_CHAR = regex.compile(r"[^\W_]")
 _END_PUNCT = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _ANY_PUNCT = regex.compile(r"[.!?…;]")
 _URL = regex.compile(r"(?i)\bhttps?://|\bwww\.\w")
@@ -54,15 +56,27 @@ MASS_WORDS = 60
 LINKISH_MAX_WORDS = 15
 #: Share of capitalised words that makes a line title-case.
 TITLECASE_SHARE = 0.75
+#: Words are normalised and counted this many characters of a block at a time.
+WORDS_PIECE = 1 << 16
 #: Words that title-case and caption tests pass over.
 SMALL_WORDS = frozenset("a an and & of the in on at for to with by or de la van von".split())
 
 
 def norm(text: str) -> str:
-    """Normalise for comparisons: lower case, words separated by single spaces."""
-    if text.isascii():  # the same, faster
-        return " ".join(text.lower().translate(_ASCII_NORM).split())
-    return _NORM.sub(" ", text.casefold()).strip()
+    """Normalise for comparisons: lower case, words separated by single spaces. A long
+    text a piece at a time (each piece ends before a word character, so no run of other
+    characters is cut): never a list of all its pieces at once."""
+    if len(text) <= WORDS_PIECE:
+        if text.isascii():  # the same, faster
+            return " ".join(text.lower().translate(_ASCII_NORM).split())
+        return _NORM.sub(" ", text.casefold()).strip()
+    folded, pieces, start = casefold(text), [], 0
+    while start < len(folded):
+        m = _WORD_CHAR.search(folded, start + WORDS_PIECE)
+        end = m.start() if m else len(folded)
+        pieces.append(_NORM.sub(" ", folded[start:end]))
+        start = end
+    return "".join(pieces).strip()
 
 
 def is_prose(n_words: int, ends_sentence: bool) -> bool:
@@ -76,10 +90,10 @@ def _length_feature(n_words: int) -> str:
     return "len:81+"
 
 
-def _stop_feature(words: Sequence[str], stopwords: frozenset[str]) -> str | None:
-    if len(words) < STOP_MIN_WORDS:
+def _stop_bin(count: int, stops: int) -> str | None:
+    if count < STOP_MIN_WORDS:
         return None
-    density = sum(map(stopwords.__contains__, words)) / len(words)
+    density = stops / count
     for bound, name in STOP_BINS:
         if density < bound:
             return name
@@ -145,8 +159,7 @@ class Local:
 def local_features(text: str, stopwords: frozenset[str]) -> Local:
     """Shape, length, punctuation, stopwords and the text-only named heuristics."""
     normed = norm(text)
-    words = normed.split()
-    count = len(words)
+    count, stops = _count_words(normed, stopwords)
     ends = bool(_END_PUNCT.search(text))
     prose = is_prose(count, ends)
     f = shape_features(text, prose)
@@ -156,10 +169,10 @@ def local_features(text: str, stopwords: frozenset[str]) -> Local:
         f["punct.end"] = 1.0
     elif count >= 3 and not _ANY_PUNCT.search(text):
         f["punct.none"] = 1.0
-    stop = _stop_feature(words, stopwords)
+    stop = _stop_bin(count, stops)
     if stop:
         f[stop] = 1.0
-    raw = text.split()
+    raw = text.split(None, TITLECASE_MAX_WORDS)  # the tests below want a few words: more is "too many"
     if not ends and is_titlecase(raw):
         f["h.titlecase"] = 1.0
     if count <= LINKISH_MAX_WORDS and is_linkish(text):
@@ -169,6 +182,20 @@ def local_features(text: str, stopwords: frozenset[str]) -> Local:
     if count > MASS_WORDS:
         f["h.mass"] = math.log2(count / MASS_WORDS)
     return Local(normed, count, ends, prose, f)
+
+
+def _count_words(normed: str, stopwords: frozenset[str]) -> tuple[int, int]:
+    """Words and stopwords of a normalised text (words separated by single spaces), a
+    piece of WORDS_PIECE characters at a time: a huge block never becomes one list of
+    its words."""
+    count = stops = start = 0
+    while start < len(normed):
+        cut = normed.find(" ", start + WORDS_PIECE) if len(normed) - start > WORDS_PIECE else -1
+        words = normed[start:cut if cut >= 0 else len(normed)].split()
+        count += len(words)
+        stops += sum(map(stopwords.__contains__, words))
+        start = cut + 1 if cut >= 0 else len(normed)
+    return count, stops
 
 
 #: The category of the rules `cleaner learn` writes.
