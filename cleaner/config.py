@@ -16,6 +16,7 @@ LANGUAGE_NAMES = {
     "no": "Norwegian_Bokmal", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
     "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish",
     "sw": "Swahili", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
+    "ja": "Japanese", "zh": "Chinese",  # cleaner's own lists (cleaner/engine/language.py)
 }
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 import justext
 from conftest import SEEDS
 
-from cleaner.engine.language import GUESS_WORDS, Stoplists
+from cleaner.engine.language import GUESS_WORDS, SCRIPT_STOPS, Stoplists
 from cleaner.io.cache import DiskCache
 
 
@@ -40,7 +40,8 @@ def test_the_guess_and_the_lists_are_justexts(tmp_path):
     cache = DiskCache(tmp_path)
     built = Stoplists.load(cache)  # from jusText, then stored
     cached = Stoplists.load(cache)  # from the cache
-    assert dict(built.lists) == lists and dict(cached.lists) == lists
+    own = {name: frozenset(chars) for name, chars in SCRIPT_STOPS.items()}  # cleaner's, for ja and zh
+    assert dict(built.lists) == {**lists, **own} and dict(cached.lists) == {**lists, **own}
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     vocabulary = sorted({w for words in lists.values() for w in words})
     rnd = random.Random(17)
@@ -50,3 +51,39 @@ def test_the_guess_and_the_lists_are_justexts(tmp_path):
     for words in samples:
         assert cached.guess(words) == guess(words), words[:10]
         assert built.guess(words, "German") == guess(words, "German")
+
+
+def test_japanese_and_chinese_are_told_by_their_script():
+    from cleaner.engine.language import script_language
+
+    assert script_language("東京都は月曜日、新しい条例を発表した。市民の生活に大きな影響がある。") == "Japanese"
+    assert script_language("北京市政府周一发布了新的规定，这对市民的生活有很大的影响。") == "Chinese"
+    assert script_language("The council met on Monday. 東京") is None  # a few Han characters in English
+    assert script_language("Der Rat tagte am Montag.") is None
+
+
+def test_words_written_without_spaces_are_counted_and_their_particles_are_stopwords():
+    from cleaner.engine.features.text import local_features, norm
+
+    stops = Stoplists.load(DiskCache(None)).lists["Chinese"]
+    paragraph = "北京市政府周一发布了新的规定，这对市民的生活有很大的影响，专家表示这是多年来最重要的一项改革。"
+    local = local_features(paragraph, stops)
+    assert local.count >= 20  # about one word per one and a half characters, not one per run
+    assert local.prose
+    assert "stop:low" not in local.feats  # 的, 了, 是, 有, 这 count as stopwords
+    assert local_features("The council met on Monday and voted.", stops).count == 7
+    assert norm(paragraph)  # unchanged normalisation
+
+
+def test_a_chinese_paragraph_is_kept_as_article_text():
+    from cleaner import clean
+
+    text = "\n".join([
+        "首页 新闻 体育 财经",
+        "北京市政府周一发布了新的规定，这对市民的生活有很大的影响，专家表示这是多年来最重要的一项改革。",
+        "根据新规定，市民在公共场所吸烟将被处以罚款，违规的商家也会受到处罚，政府将加强监督和检查工作。",
+        "许多市民表示支持这项规定，他们认为这将改善城市的空气质量，也有利于保护儿童和老人的健康。",
+    ])
+    result = clean(text)
+    kept = [d.block.text for d in result.decisions if d.kept]
+    assert all(line in kept for line in text.splitlines()[1:])

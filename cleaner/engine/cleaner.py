@@ -24,7 +24,7 @@ from cleaner.engine.decode import (
 )
 from cleaner.engine.features import block_features
 from cleaner.engine.features.text import Local
-from cleaner.engine.language import GUESS_WORDS, Stoplists
+from cleaner.engine.language import GUESS_WORDS, Stoplists, script_language
 from cleaner.engine.segment import segment
 from cleaner.io.cache import DiskCache
 from cleaner.model import (
@@ -108,7 +108,8 @@ class Cleaner:
         lang = doc.meta.get("language") or self.config.language
         if lang != "auto" and lang in LANGUAGE_NAMES:
             return LANGUAGE_NAMES[lang]
-        return self.stoplists.guess(text[:20000].casefold().split(None, GUESS_WORDS))  # (guess() reads that many)
+        sample = text[:20000]
+        return script_language(sample) or self.stoplists.guess(sample.casefold().split(None, GUESS_WORDS))
 
     def _stopwords(self, doc: Document) -> frozenset[str]:
         return self.stoplists.lists[self._language(doc, doc.text)]

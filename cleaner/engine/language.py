@@ -1,6 +1,12 @@
 """The document's language, guessed from stopwords: jusText's stoplists (shipped with
 trafilatura), and the languages whose stoplist has a word.
 
+Japanese and Chinese are written without spaces between words and jusText has no list for
+them: a text mostly in Han characters and kana is Japanese when kana make up a tenth of
+them, else Chinese, and their stoplists are the grammatical particles and function
+characters (SCRIPT_STOPS), which the features count character by character
+(cleaner/engine/features/text.py).
+
 jusText's 100 stoplists hold 178,000 words; reading them (and importing jusText) takes
 about a second, so they come from the disk cache (cleaner/io/cache.py) as one string per
 language, made sets when the first document needs them, and the languages of a stopword
@@ -11,6 +17,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+
+import regex
 from typing import Iterator, Mapping, Sequence
 
 from cleaner.io.cache import DiskCache, code_digest
@@ -18,6 +26,31 @@ from cleaner.io.cache import DiskCache, code_digest
 #: Words of a document looked at to guess its language.
 GUESS_WORDS = 1000
 _KIND = "stoplists"
+
+#: Function characters of the languages written without spaces: particles, auxiliaries,
+#: pronouns and conjunctions, each one character (the features count them one by one).
+SCRIPT_STOPS = {
+    "Japanese": "のにはをたがでてとしれさあるいうもなかからまだこそよねへやずぬんけ",
+    "Chinese": "的了是在和有也就不这那我你他她它们个与及或而但又被把对从到为以之其于所都很还就着过吗呢吧啊",
+}
+_HAN_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_LETTER = regex.compile(r"\p{L}")
+#: A text is Japanese or Chinese when at least this share of its letters are Han or kana.
+SCRIPT_SHARE = 0.3
+#: ... and Japanese when at least this share of those are kana.
+KANA_SHARE = 0.1
+
+
+def script_language(sample: str) -> str | None:
+    """"Japanese" or "Chinese" for a text written mostly in Han characters and kana, else
+    None (the stopwords decide)."""
+    if sample.isascii():
+        return None
+    cjk = len(_HAN_KANA.findall(sample))
+    if not cjk or cjk < SCRIPT_SHARE * len(_LETTER.findall(sample)):
+        return None
+    return "Japanese" if len(_KANA.findall(sample)) >= KANA_SHARE * cjk else "Chinese"
 
 
 class _Lists(Mapping[str, frozenset]):
@@ -70,8 +103,9 @@ class Stoplists:
     per Cleaner, from the disk cache when it has them."""
 
     def __init__(self, joined: Mapping[str, tuple[int, str]]):
+        self._names = tuple(sorted(joined))  # the guess by stopwords: jusText's lists only
+        joined = {**joined, **{name: (len(chars), "\n".join(chars)) for name, chars in SCRIPT_STOPS.items()}}
         self.lists: Mapping[str, frozenset[str]] = _Lists(joined)
-        self._names = tuple(sorted(joined))
         #: stopword -> indexes (in _names) of the languages listing it, looked up when a
         #: document first has it (at most every stopword, like a full index, but built
         #: only as far as the documents need)

@@ -22,8 +22,13 @@ _NORM = regex.compile(r"[\W_]+")
 #: digits) becomes a space
 _ASCII_NORM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 _WORD_CHAR = regex.compile(r"[^\W_]")
-_END_PUNCT = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
-_ANY_PUNCT = regex.compile(r"[.!?…;]")
+#: Runs of the scripts written without spaces between words, and about how many of their
+#: characters make a word (Chinese words average about one and a half characters; chosen
+#: among 1.5, 2 and 3 on the corpus dev split: zh 0.941, 0.931, 0.933; ja 0.962, 0.956, 0.927).
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]+")
+CJK_CHARS_PER_WORD = 1.5
+_END_PUNCT = regex.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）】]*$")  # (with the full-width CJK stops)
+_ANY_PUNCT = regex.compile(r"[.!?…;。！？；]")
 _URL = regex.compile(r"(?i)\bhttps?://|\bwww\.\w")
 _ARROWS = regex.compile(r"[|»›•→←▸►]")
 _NAV_WORD = regex.compile(r"(?i)^(?:next|previous|prev|more|back|home|menu|search|close|open|login|log in|sign in|subscribe)$")
@@ -189,12 +194,29 @@ def _count_words(normed: str, stopwords: frozenset[str]) -> tuple[int, int]:
     piece of WORDS_PIECE characters at a time: a huge block never becomes one list of
     its words."""
     count = stops = start = 0
+    plain = normed.isascii()
     while start < len(normed):
         cut = normed.find(" ", start + WORDS_PIECE) if len(normed) - start > WORDS_PIECE else -1
-        words = normed[start:cut if cut >= 0 else len(normed)].split()
+        piece = normed[start:cut if cut >= 0 else len(normed)]
+        words = piece.split()
         count += len(words)
         stops += sum(map(stopwords.__contains__, words))
+        if not plain:
+            count, stops = _count_unspaced(piece, stopwords, count, stops)
         start = cut + 1 if cut >= 0 else len(normed)
+    return count, stops
+
+
+def _count_unspaced(piece: str, stopwords: frozenset[str], count: int, stops: int) -> tuple[int, int]:
+    """Words written without spaces (Han characters, kana) count one per CJK_CHARS_PER_WORD
+    characters instead of one per run, and each function character in the stoplist (the
+    Japanese and Chinese lists are single characters) counts as a stopword."""
+    runs = _UNSPACED.findall(piece)
+    if not runs:
+        return count, stops
+    chars = sum(map(len, runs))
+    count += max(len(runs), round(chars / CJK_CHARS_PER_WORD)) - len(runs)
+    stops += sum(1 for run in runs for ch in run if ch in stopwords)
     return count, stops
 
 
