@@ -9,7 +9,7 @@ from collections import Counter
 import justext
 from conftest import SEEDS
 
-from cleaner.engine.language import GUESS_WORDS, SCRIPT_STOPS, Stoplists
+from cleaner.engine.language import GUESS_WORDS, SCRIPT_STOPS, Stoplists, in_own_script
 from cleaner.io.cache import DiskCache
 
 
@@ -17,7 +17,7 @@ def _reference():
     lists = {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
     index: dict[str, list[str]] = {}
     for name, words in lists.items():
-        for w in words:
+        for w in in_own_script(words):  # (cleaner's one change to jusText's guess)
             index.setdefault(w, []).append(name)
 
     def guess(words, default="English"):
@@ -87,3 +87,14 @@ def test_a_chinese_paragraph_is_kept_as_article_text():
     result = clean(text)
     kept = [d.block.text for d in result.decisions if d.kept]
     assert all(line in kept for line in text.splitlines()[1:])
+
+
+def test_a_list_s_words_in_another_script_do_not_make_the_guess():
+    lists = Stoplists.load(DiskCache(None)).lists
+    marathi = in_own_script(lists["Marathi"])
+    assert "the" in lists["Marathi"] and "the" not in marathi  # jusText's Marathi list has English words
+    assert marathi and not any(w.isascii() for w in marathi)
+    assert in_own_script(lists["English"]) == lists["English"]
+    latin_only = sorted(w for w in lists["Marathi"] if w.isascii() and w not in lists["English"])[:30]
+    assert len(latin_only) >= 10
+    assert Stoplists.load(DiskCache(None)).guess(latin_only * 2 + ["the", "and"]) != "Marathi"

@@ -36,6 +36,7 @@ SCRIPT_STOPS = {
 _HAN_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _LETTER = regex.compile(r"\p{L}")
+_LATIN = regex.compile(r"\p{Latin}")
 #: A text is Japanese or Chinese when at least this share of its letters are Han or kana.
 SCRIPT_SHARE = 0.3
 #: ... and Japanese when at least this share of those are kana.
@@ -98,6 +99,22 @@ def _read_justext() -> dict[str, tuple[int, str]]:
     return out
 
 
+def _latin(word: str) -> bool:
+    first = _LETTER.search(word)
+    return bool(first and _LATIN.match(first.group()))
+
+
+def in_own_script(words: frozenset[str]) -> frozenset[str]:
+    """The words of a stoplist written in the script (Latin or not) of most of them. Some of
+    jusText's lists carry the other script's words (Marathi's has 250 English ones, "the",
+    "and", "about"...), which made English pages guess Marathi; the guess leaves them out
+    (the features still use the whole list)."""
+    latin = [w for w in words if _latin(w)]
+    if 2 * len(latin) >= len(words):
+        return frozenset(latin)
+    return frozenset(w for w in words if not _latin(w))
+
+
 class Stoplists:
     """jusText's stoplists (`lists`, name -> frozenset) and the language guess; built once
     per Cleaner, from the disk cache when it has them."""
@@ -128,9 +145,10 @@ class Stoplists:
         return cls(joined)
 
     def _sets(self) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
-        """Every stopword, and each language's (built when a guess first needs them)."""
+        """Every stopword, and each language's for the guess (built when a guess first needs
+        them): only the words in the script of most of its list (`in_own_script`)."""
         if self._every is None:
-            each = tuple(self.lists[name] for name in self._names)
+            each = tuple(in_own_script(self.lists[name]) for name in self._names)
             self._every = (frozenset().union(*each), each)
         return self._every
 
