@@ -159,6 +159,15 @@ def test_a_set_of_symbols_is_a_requirement():
     assert pf.candidates("Ⓒ 2024 Example Media") == [0] and pf.candidates("(c) 2024 Example") == []
 
 
+def test_an_anchor_or_a_lookahead_bounds_a_word_and_a_repeat_is_a_literal():
+    assert literals(r"(?:^|\s)(?:xD|LOL)(?=[\s.!?,]|$)") == (BOUND + "lol" + BOUND, BOUND + "xd" + BOUND)
+    assert literals(r"(?:^|\s)(?:xD|LOL)") is None  # "xd" may run on into a longer word
+    assert literals(r"(?i:(?:ha){2,})") == ("haha",)
+    pf = Prefilter([r"(?:^|\s)(?:xD|(?i:(?:ha){2,}))(?=[\s.!?,]|$)"])
+    assert pf.candidates("so funny xD") == [0] and pf.candidates("Hahaha, me too") == [0]
+    assert pf.candidates("the xdr format") == [] and pf.candidates("a ha moment") == []
+
+
 def test_a_name_given_to_two_groups_is_still_analysed():
     pattern = r"(?i)^(?P<site>\w+) newsletter$|^subscribe to (?P<site>\w+)$"
     assert literals(pattern) is not None

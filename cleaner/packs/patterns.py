@@ -109,11 +109,11 @@ def _non_word(op, av) -> bool:
 
 def _edge_non_word(items, step: int) -> bool:
     """Does every match of this sequence start (step 1) or end (step -1) with a character
-    that is not [a-z0-9]?"""
+    that is not [a-z0-9], or with an anchor that means one (``(?:^|\s)``)?"""
     if not items:
         return False
     op, av = items[0] if step > 0 else items[-1]
-    if _non_word(op, av):
+    if _non_word(op, av) or op is C.AT and av in (_STARTS if step < 0 else _ENDS):
         return True
     if op is C.SUBPATTERN:
         return _edge_non_word(list(av[-1]), step)
@@ -132,7 +132,10 @@ def _bounded(items, i: int, step: int, edge: bool) -> bool:
         op, av = items[k]
         if op is C.AT:
             return av in ats
-        if _non_word(op, av) or op in _REPEATS and av[0] >= 1 and _edge_non_word(list(av[2]), step):
+        if op is C.ASSERT and av[0] == step:  # a lookahead after, a lookbehind before
+            return _edge_non_word(list(av[1]), step)
+        if (_non_word(op, av) or op in (C.BRANCH, C.SUBPATTERN) and _edge_non_word([(op, av)], step)
+                or op in _REPEATS and av[0] >= 1 and _edge_non_word(list(av[2]), step)):
             return True
         if op in _REPEATS and av[0] == 0 and _edge_non_word(list(av[2]), step):
             k += step  # optional, and starts (or ends) with a non-word character: look past it
@@ -290,6 +293,9 @@ def _seq(items, left: bool, right: bool, anchors: bool) -> tuple[str, ...] | Non
             lo, hi, inner = av
             if lo >= 1:
                 cands.append(_seq(inner, lb and hi == 1, rb and hi == 1, anchors))
+            chars = [_run_char(o, a) for o, a in inner]  # (?:ha){2,}: "ha" twice
+            if lo >= 2 and chars and None not in chars and len(chars) * min(lo, 4) >= MIN_LITERAL:
+                cands.append(((BOUND if lb else "") + "".join(chars) * min(lo, 4),))
         elif op is C.IN:
             cands.append(_symbols(av))
         elif op is C.ASSERT:
@@ -332,12 +338,6 @@ def _unnamed(pattern: str) -> str:
 def _multiline(pattern: str, parsed) -> bool:
     """May ^ or $ mean a line's start or end (a MULTILINE flag anywhere)?"""
     return bool(parsed.state.flags & C.SRE_FLAG_MULTILINE or re.search(r"\(\?[a-zA-Z]*m", pattern))
-
-
-def analyse(pattern: str) -> tuple[tuple[str, ...] | None, int | None]:
-    """(literals, max_length) of a pattern, parsing it once."""
-    parsed = _parse(pattern)
-    return _literals(pattern, parsed), _max_length(pattern, parsed)
 
 
 def literals(pattern: str) -> tuple[str, ...] | None:
