@@ -46,7 +46,7 @@ KANA_SHARE = 0.1
 def script_language(sample: str) -> str | None:
     """"Japanese" or "Chinese" for a text written mostly in Han characters and kana, else
     None (the stopwords decide)."""
-    if sample.isascii():
+    if sample.isascii() or not _HAN_KANA.search(sample):
         return None
     cjk = len(_HAN_KANA.findall(sample))
     if not cjk or cjk < SCRIPT_SHARE * len(_LETTER.findall(sample)):

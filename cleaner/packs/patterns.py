@@ -109,7 +109,7 @@ def _non_word(op, av) -> bool:
 
 def _edge_non_word(items, step: int) -> bool:
     """Does every match of this sequence start (step 1) or end (step -1) with a character
-    that is not [a-z0-9], or with an anchor that means one (``(?:^|\s)``)?"""
+    that is not [a-z0-9], or with an anchor that means one (``(?:^|\\s)``)?"""
     if not items:
         return False
     op, av = items[0] if step > 0 else items[-1]

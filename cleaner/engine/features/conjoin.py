@@ -23,15 +23,10 @@ def conjoin(features: dict[str, float], names: dict[str, str | None] | None = No
         return
     tag = regime.split(":", 1)[1]
     names = {} if names is None else names
-    renamed = {}  # after the features that keep their names, in order, as renaming in place did
-    for name, value in features.items():
+    for name, value in list(features.items()):
         new = names.get(name, "")
         if new == "":
             new = names[name] = None if name.startswith(UNCONJOINED) else f"{name}@{tag}"
         if new is not None:
-            renamed[new] = value
-    if renamed:
-        kept = {name: value for name, value in features.items() if names[name] is None}
-        features.clear()
-        features.update(kept)
-        features.update(renamed)
+            del features[name]
+            features[new] = value
