@@ -42,3 +42,15 @@ def cleaner() -> Cleaner:
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A Dask LocalCluster of two worker processes, and its client (one per test module)."""
+    distributed = pytest.importorskip("distributed", reason="Dask is a test extra: pip install '.[test]'")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, host="127.0.0.1")
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()

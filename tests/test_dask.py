@@ -24,16 +24,6 @@ from cleaner.run.plan import handle  # noqa: E402
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, host="127.0.0.1")
-    c = distributed.Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
-
-
 def _corpus(tmp_path, n=300):
     path = tmp_path / "corpus.jsonl"
     with path.open("w", encoding="utf-8") as fh:

@@ -31,16 +31,6 @@ from cleaner.run.plan import Plan, run  # noqa: E402
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, host="127.0.0.1")
-    c = distributed.Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
-
-
 def _inputs(folder, n=120):
     folder.mkdir()
     with (folder / "crawl.jsonl").open("w", encoding="utf-8") as fh:

@@ -29,7 +29,22 @@ from cleaner.io.stale import temp_name
 COPY_BLOCK = 1 << 20
 
 
-class AtomicBytes:
+class _Counted:
+    """Writes to `self.fh`, counting the bytes in `self.written`."""
+
+    fh: Any
+    written: int
+
+    def write(self, data: bytes) -> int:
+        self.fh.write(data)
+        self.written += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+
+class AtomicBytes(_Counted):
     """A binary file written under a temporary name beside `path` (created with mode
     0o666 less the umask) and renamed into place by `commit()`; `abort()` leaves nothing."""
 
@@ -39,14 +54,6 @@ class AtomicBytes:
         self.tmp = path.parent / temp_name(path.name)
         self.fh = os.fdopen(os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb")
         self.written = 0
-
-    def write(self, data: bytes) -> int:
-        self.fh.write(data)
-        self.written += len(data)
-        return len(data)
-
-    def flush(self) -> None:
-        self.fh.flush()
 
     def commit(self) -> None:
         try:
@@ -70,7 +77,7 @@ class AtomicBytes:
             pass
 
 
-class UrlBytes:
+class UrlBytes(_Counted):
     """The same for an fsspec URL: a temporary name and a move on a local filesystem,
     else written directly and removed again by `abort()`."""
 
@@ -83,14 +90,6 @@ class UrlBytes:
             fs.makedirs(parent, exist_ok=True)
         self.fh = fs.open(self.tmp, "wb")
         self.written = 0
-
-    def write(self, data: bytes) -> int:
-        self.fh.write(data)
-        self.written += len(data)
-        return len(data)
-
-    def flush(self) -> None:
-        self.fh.flush()
 
     def commit(self) -> None:
         try:
