@@ -43,6 +43,21 @@ class _Counted:
     def flush(self) -> None:
         self.fh.flush()
 
+    def commit(self) -> None:
+        """Put the file in place; on any failure (a full disk fails the last write),
+        leave nothing behind and raise."""
+        try:
+            self._finish()
+        except BaseException:
+            self.abort()
+            raise
+
+    def _finish(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
 
 class AtomicBytes(_Counted):
     """A binary file written under a temporary name beside `path` (created with mode
@@ -55,16 +70,12 @@ class AtomicBytes(_Counted):
         self.fh = os.fdopen(os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb")
         self.written = 0
 
-    def commit(self) -> None:
-        try:
-            self.fh.flush()
-            if self.durable:
-                os.fsync(self.fh.fileno())
-            self.fh.close()
-            os.replace(self.tmp, self.path)
-        except BaseException:
-            self.abort()
-            raise
+    def _finish(self) -> None:
+        self.fh.flush()
+        if self.durable:
+            os.fsync(self.fh.fileno())
+        self.fh.close()
+        os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
         try:
@@ -91,14 +102,10 @@ class UrlBytes(_Counted):
         self.fh = fs.open(self.tmp, "wb")
         self.written = 0
 
-    def commit(self) -> None:
-        try:
-            self.fh.close()
-            if self.local:
-                self.fs.mv(self.tmp, self.path)
-        except BaseException:
-            self.abort()
-            raise
+    def _finish(self) -> None:
+        self.fh.close()
+        if self.local:
+            self.fs.mv(self.tmp, self.path)
 
     def abort(self) -> None:
         try:
