@@ -4,6 +4,7 @@ what a full index built straight from jusText's stoplists gives."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from collections import Counter
 
 import justext
@@ -98,3 +99,19 @@ def test_a_list_s_words_in_another_script_do_not_make_the_guess():
     latin_only = sorted(w for w in lists["Marathi"] if w.isascii() and w not in lists["English"])[:30]
     assert len(latin_only) >= 10
     assert Stoplists.load(DiskCache(None)).guess(latin_only * 2 + ["the", "and"]) != "Marathi"
+
+
+def test_hindi_is_not_taken_for_nepali_and_nepali_stays_nepali():
+    stoplists = Stoplists.load(DiskCache(None))
+    hindi = ("सरकार ने सोमवार को नई नीति की घोषणा की है और इसके तहत शहर में बसों की संख्या बढ़ाई जाएगी। "
+             "मंत्री ने कहा कि यह योजना अगले साल से लागू होगी और इससे लोगों को काफी राहत मिलेगी।")
+    nepali = ("नेपालको राजधानी काठमाडौं हो। यो शहर धेरै पुरानो छ र यहाँ धेरै मन्दिरहरू छन्। "
+              "सरकारले नयाँ नीति ल्याएको छ र यसले जनतालाई राहत दिने अपेक्षा गरिएको छ।")
+    assert stoplists.guess_text(hindi.casefold().split()) == "Hindi"
+    assert stoplists.guess_text(nepali.casefold().split()) == "Nepali"
+    assert stoplists.guess_text("the council met on monday and voted".split()) == "English"
+    pages = Path(__file__).parent.parent / "benchmarks" / "corpus" / "pages"
+    for page in ("hi-006", "hi-007", "hi-009", "hi-010"):  # Hindi news pages jusText's lists call Nepali
+        words = (pages / f"{page}.txt").read_text(encoding="utf-8")[:20000].casefold().split()
+        assert stoplists.guess(words) == "Nepali"
+        assert stoplists.guess_text(words) == "Hindi"

@@ -109,7 +109,7 @@ class Cleaner:
         if lang != "auto" and lang in LANGUAGE_NAMES:
             return LANGUAGE_NAMES[lang]
         sample = text[:20000]
-        return script_language(sample) or self.stoplists.guess(sample.casefold().split(None, GUESS_WORDS))
+        return script_language(sample) or self.stoplists.guess_text(sample.casefold().split(None, GUESS_WORDS))
 
     def _stopwords(self, doc: Document) -> frozenset[str]:
         return self.stoplists.lists[self._language(doc, doc.text)]
