@@ -194,29 +194,8 @@ class Prefilter:
         return found
 
     def mask(self, text: str) -> int:
-        """Bit mask of the patterns that may match `text`."""
-        low = fold_block(text)
-        found = self.always
-        known = self._known
-        for token in set(TOKEN.findall(low)):
-            bits = known.get(token)
-            if bits is None:
-                if len(known) >= KNOWN_TOKENS:
-                    known.clear()
-                bits = known[token] = self.token_bits(token)
-            found |= bits
-        for s, bits in self.substrings.items():
-            if s in low:
-                found |= bits
-        if self.start_lengths:
-            first = fold_start(low)
-            starts, prefixes = self.starts, self.start_prefixes
-            for n in self.start_lengths:
-                if first[:n] not in prefixes:
-                    break
-                found |= starts.get(first[:n], 0)
-        fits = self.fits
-        return self._gate(found & fits[min(len(text), len(fits) - 1)])
+        """Bit mask of the patterns that may match `text` (a document of one block)."""
+        return self._batch_masks([text])[0]
 
     def masks(self, texts: Sequence[str]) -> list[int]:
         """mask(t) for each of a document's blocks, worked out for blocks of about
