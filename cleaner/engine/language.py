@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from typing import Iterator, Mapping, Sequence
 
 import regex
-from typing import Iterator, Mapping, Sequence
 
 from cleaner.io.cache import DiskCache, code_digest
 
@@ -33,7 +33,8 @@ SCRIPT_STOPS = {
     "Japanese": "のにはをたがでてとしれさあるいうもなかからまだこそよねへやずぬんけ",
     "Chinese": "的了是在和有也就不这那我你他她它们个与及或而但又被把对从到为以之其于所都很还就着过吗呢吧啊",
 }
-_HAN_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+#: Runs of the scripts written without spaces between words (Han characters and kana).
+UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]+")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _LETTER = regex.compile(r"\p{L}")
 _LATIN = regex.compile(r"\p{Latin}")
@@ -51,10 +52,10 @@ KANA_SHARE = 0.1
 def script_language(sample: str) -> str | None:
     """"Japanese" or "Chinese" for a text written mostly in Han characters and kana, else
     None (the stopwords decide)."""
-    if sample.isascii() or not _HAN_KANA.search(sample):
+    if sample.isascii() or not UNSPACED.search(sample):
         return None
-    cjk = len(_HAN_KANA.findall(sample))
-    if not cjk or cjk < SCRIPT_SHARE * len(_LETTER.findall(sample)):
+    cjk = sum(map(len, UNSPACED.findall(sample)))
+    if cjk < SCRIPT_SHARE * len(_LETTER.findall(sample)):
         return None
     return "Japanese" if len(_KANA.findall(sample)) >= KANA_SHARE * cjk else "Chinese"
 
@@ -159,16 +160,21 @@ class Stoplists:
 
     def guess_text(self, words: Sequence[str]) -> str:
         """`guess`, with Hindi told from Nepali (see NEPALI_MARKERS)."""
-        best = self.guess(words)
+        counts = self._counts(words)
+        best = self._best(counts, "English")
         if best == "Nepali" and not NEPALI_MARKERS.intersection(words[:GUESS_WORDS]):
-            sample = words[:GUESS_WORDS]
-            hindi, nepali = self.lists["Hindi"], self.lists["Nepali"]
-            if sum(w in hindi for w in sample) >= HINDI_SHARE * sum(w in nepali for w in sample):
+            names = self._names
+            if counts[names.index("Hindi")] >= HINDI_SHARE * counts[names.index("Nepali")]:
                 return "Hindi"
         return best
 
     def guess(self, words: Sequence[str], default: str = "English") -> str:
         """The language whose stoplist covers most of `words`."""
+        return self._best(self._counts(words), default)
+
+    def _counts(self, words: Sequence[str]) -> list[int] | None:
+        """How many of the first GUESS_WORDS `words` each language's list covers (in
+        `_names` order), or None when no list has any of them."""
         every, each = self._sets()
         index = self._index
         counts = [0] * len(self._names)
@@ -182,7 +188,10 @@ class Stoplists:
             for k in langs:
                 counts[k] += n
             hit = True
-        if not hit:
+        return counts if hit else None
+
+    def _best(self, counts: list[int] | None, default: str) -> str:
+        if counts is None:
             return default
         best = max(counts)
         if default in self._names and counts[self._names.index(default)] == best:

@@ -14,6 +14,7 @@ from typing import Mapping, Sequence
 
 import regex
 
+from cleaner.engine.language import UNSPACED
 from cleaner.model import EVIDENCE, Signal
 from cleaner.packs.folding import casefold
 
@@ -22,10 +23,9 @@ _NORM = regex.compile(r"[\W_]+")
 #: digits) becomes a space
 _ASCII_NORM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 _WORD_CHAR = regex.compile(r"[^\W_]")
-#: Runs of the scripts written without spaces between words, and about how many of their
-#: characters make a word (Chinese words average about one and a half characters; chosen
-#: among 1.5, 2 and 3 on the corpus dev split: zh 0.941, 0.931, 0.933; ja 0.962, 0.956, 0.927).
-_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]+")
+#: About how many characters of the scripts written without spaces make a word (Chinese
+#: words average about one and a half characters; chosen among 1.5, 2 and 3 on the corpus
+#: dev split: zh 0.941, 0.931, 0.933; ja 0.962, 0.956, 0.927).
 CJK_CHARS_PER_WORD = 1.5
 _END_PUNCT = regex.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）】]*$")  # (with the full-width CJK stops)
 _ANY_PUNCT = regex.compile(r"[.!?…;。！？；]")
@@ -211,7 +211,7 @@ def _count_unspaced(piece: str, stopwords: frozenset[str], count: int, stops: in
     """Words written without spaces (Han characters, kana) count one per CJK_CHARS_PER_WORD
     characters instead of one per run, and each function character in the stoplist (the
     Japanese and Chinese lists are single characters) counts as a stopword."""
-    runs = _UNSPACED.findall(piece)
+    runs = UNSPACED.findall(piece)
     if not runs:
         return count, stops
     chars = sum(map(len, runs))
