@@ -131,18 +131,13 @@ def main() -> int:
                 b_any[lang] += hit_old or bool(hit_new)
                 if lang == args.misses and not hit_old and not hit_new:
                     misses.append(f"{pid}  {text[:150]}")
-    for text in gold:
-        for r in new:
-            if fires(r, text):
-                g[r.id] += 1
-                if r.id in args.show:
-                    shown[r.id].append(f"gold  {text[:150]}")
-    for text in seeds:
-        for r in new:
-            if fires(r, text):
-                sd[r.id] += 1
-                if r.id in args.show:
-                    shown[r.id].append(f"seed  {text[:150]}")
+    for lines, counts, label in ((gold, g, "gold"), (seeds, sd, "seed")):
+        for text in lines:
+            for r in new:
+                if fires(r, text):
+                    counts[r.id] += 1
+                    if r.id in args.show:
+                        shown[r.id].append(f"{label}  {text[:150]}")
 
     print(f"== {len(new)} rules from {', '.join(map(str, args.rules))}; {len(pages)} dev pages, "
           f"{len(gold)} bench gold lines, {len(seeds)} seed output lines")
