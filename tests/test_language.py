@@ -10,6 +10,7 @@ from collections import Counter
 import justext
 from conftest import SEEDS
 
+from cleaner.engine import language
 from cleaner.engine.language import GUESS_WORDS, SCRIPT_STOPS, Stoplists, in_own_script
 from cleaner.io.cache import DiskCache
 
@@ -115,3 +116,8 @@ def test_hindi_is_not_taken_for_nepali_and_nepali_stays_nepali():
         words = (pages / f"{page}.txt").read_text(encoding="utf-8")[:20000].casefold().split()
         assert stoplists.guess(words) == "Nepali"
         assert stoplists.guess_text(words) == "Hindi"
+
+
+def test_no_character_of_the_unspaced_scripts_is_below_the_quick_tests_bound():
+    below = [c for c in range(0x2E80) if language.UNSPACED.match(chr(c))]
+    assert below == [] and language._WIDE.match("\u2e80") and not language._WIDE.match("\u2e7f")
