@@ -99,3 +99,18 @@ def test_without_a_cleaner_every_task_goes_to_the_workers():
     assert [o[0] for o in out] == ["a", "b", "c"]
     assert all(pid != os.getpid() for _, pid, _ in out)
     assert not mp.active_children()
+
+
+def test_a_chunk_of_long_records_closes_at_its_byte_bound(tmp_path):
+    import io
+    import json
+
+    from cleaner.run.plan import CHUNK_BYTES, CHUNK_RECORDS, _jsonl_chunks
+
+    long = [json.dumps({"id": k, "text": "word " * (CHUNK_BYTES // 12)}).encode() + b"\n" for k in range(7)]
+    short = [json.dumps({"id": k, "text": "a line"}).encode() + b"\n" for k in range(CHUNK_RECORDS + 3)]
+    for records, most in ((long, 3), (short, CHUNK_RECORDS)):
+        chunks = list(_jsonl_chunks("in.jsonl", Options(), io.BytesIO(b"".join(records)), 1 << 30))
+        assert sum(len(c.lines) for c in chunks) == len(records)  # no record lost or doubled
+        assert [c.first for c in chunks] == [1 + sum(len(d.lines) for d in chunks[:i]) for i in range(len(chunks))]
+        assert max(len(c.lines) for c in chunks) == most

@@ -37,8 +37,12 @@ from cleaner.run.refs import PartDone, Written, handle
 from cleaner.run.shards import PartRef, PartsWriter
 from cleaner.run.tasks import FileTask, JsonlChunk, Outcome
 
-#: JSONL records per task sent to a worker.
+#: JSONL records per task sent to a worker, at most...
 CHUNK_RECORDS = 256
+#: ...and about this many bytes of them at most: a fraction of a second of cleaning, so that
+#: the workers are handed work soon after they start and share the end of a run evenly
+#: (chunks of 256 long records kept one worker busy for seconds while the other waited).
+CHUNK_BYTES = 1 << 17
 STDIN = Path("-")
 #: Below this many bytes of input one process is done sooner than several: a worker takes
 #: about half a second to start, in which one process cleans about a megabyte.
@@ -187,7 +191,7 @@ def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_r
             if sweeper is not None and on_disk(target):
                 sweeper.folder(on_disk(store.folder))
             yield from shards.part_tasks(item.path, target, store, plan.options, plan.max_bytes, plan.part_size,
-                                         plan.resume, CHUNK_RECORDS, plan.so)
+                                         plan.resume, CHUNK_RECORDS, plan.so, CHUNK_BYTES)
         elif kind == "jsonl":
             yield from ((chunk, target) for chunk in _jsonl_chunks(str(item.path), plan.options,
                                                                    open_binary(item.path, plan.so), plan.max_bytes))
@@ -199,12 +203,13 @@ def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_r
 def _jsonl_chunks(name: str, options: Options, fh: IO[bytes], max_bytes: int) -> Iterator[JsonlChunk]:
     with fh:
         lines: list = []
-        first = 1
+        first = size = 0
         for n, (_, line) in enumerate(LineReader(fh, max_bytes).lines(), start=1):
             if not lines:
-                first = n
+                first, size = n, 0
             lines.append(line)
-            if len(lines) >= CHUNK_RECORDS:
+            size += len(line) if isinstance(line, bytes) else 0
+            if len(lines) >= CHUNK_RECORDS or size >= CHUNK_BYTES:
                 yield JsonlChunk(name, first, tuple(lines), options)
                 lines = []
         if lines:

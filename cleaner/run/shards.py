@@ -96,9 +96,10 @@ def forget(target: Path | str, options: dict | None = None) -> None:
 
 def part_tasks(path: Path | str, target: Path | str, store: PartStore, options: Options, max_bytes: int,
                part_size: int, resume: bool, chunk_records: int,
-               storage_options: dict | None = None) -> Iterator[tuple[Any, PartRef]]:
+               storage_options: dict | None = None, chunk_bytes: int = 1 << 17) -> Iterator[tuple[Any, PartRef]]:
     """(task, PartRef) pairs for one big JSONL input, read by this process: chunks of
-    records for the parts to clean, one NoWork for each part an earlier run finished."""
+    records (at most `chunk_records` of them, closed once they hold `chunk_bytes`) for the
+    parts to clean, one NoWork for each part an earlier run finished."""
     done = store.done() if resume else {}
     if not done:
         store.clear()  # a fresh start: nothing in the folder is reused
@@ -119,14 +120,16 @@ def part_tasks(path: Path | str, target: Path | str, store: PartStore, options: 
             held: JsonlChunk | None = None  # the last chunk is held back until it is known as such
             sent = 0
             lines: list = []
+            size = 0
             for _, line in reader.lines(next_cut(reader.pos, part_size)):
                 lines.append(line)
-                if len(lines) >= chunk_records:
+                size += len(line) if isinstance(line, bytes) else 0
+                if len(lines) >= chunk_records or size >= chunk_bytes:
                     if held is not None:
                         yield held, ref
                         sent += 1
                     held = JsonlChunk(name, line_no, tuple(lines), options)
-                    line_no, lines = line_no + len(lines), []
+                    line_no, lines, size = line_no + len(lines), [], 0
             if lines:
                 if held is not None:
                     yield held, ref
