@@ -125,8 +125,11 @@ class Cleaner:
         return self._analyse(doc.text, doc, self._stopwords(doc), _DocCache(), [])
 
     def _analyse(self, text: str, doc: Document, stopwords: frozenset[str],
-                 cache: _DocCache, problems: list[Problem], wrapped: bool | None = None):
-        blocks = segment(text, wrapped)
+                 cache: _DocCache, problems: list[Problem], wrapped: bool | None = None,
+                 blocks: list[Block] | None = None):
+        """What `analyse` returns, for `text` (its `blocks` when they are known)."""
+        if blocks is None:
+            blocks = segment(text, wrapped)
         site = self._site(doc)
         known = cache.signals
         new = list(dict.fromkeys(b.text for b in blocks if b.text not in known))
@@ -136,9 +139,10 @@ class Cleaner:
         return blocks, signals, block_features(blocks, signals, stopwords, site, cache.local)
 
     def _decode(self, text: str, doc: Document, stopwords: frozenset[str],
-                cache: _DocCache, problems: list[Problem], wrapped: bool | None = None) -> _Pass:
-        blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped)
-        emissions = [self.weights.emit(f) for f in feats]
+                cache: _DocCache, problems: list[Problem], wrapped: bool | None = None,
+                blocks: list[Block] | None = None) -> _Pass:
+        blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped, blocks)
+        emissions = self.weights.emit_all(feats)
         states = viterbi(emissions, self.weights, self.config.keep_nonempty,
                          [free_insert(f) for f in feats])
         return _Pass(blocks, states, signals, feats, emissions)
@@ -183,9 +187,11 @@ class Cleaner:
         kept_spans: dict[int, tuple[int, int]] = {b.index: (b.start, b.end) for b in orig_blocks}
         text, omap, current = original, OffsetMap(), first
         starts = [b.start for b in orig_blocks]
+        ahead: list[Block] | None = None  # the next pass's blocks, when already known
         for pass_no in range(1, self.config.max_passes + 1):
             if pass_no > 1:
-                current = self._decode(text, doc, stopwords, cache, problems)
+                current = self._decode(text, doc, stopwords, cache, problems, blocks=ahead)
+                ahead = None
             changed = False
             owned = [self._owners(starts, kept_spans, omap(b.start), omap(b.end - 1) + 1) if pass_no > 1 else [i]
                      for i, b in enumerate(current.blocks)]
@@ -230,6 +236,11 @@ class Cleaner:
             new_text, new_map = assemble(original, orig_blocks, kept_spans)
             if not changed and new_text == text:
                 break  # a fixpoint: cleaning the output again changes nothing
+            if not changed:  # (pass 1 only: the original, re-joined without a cut)
+                ahead = segment(new_text)
+                if _same_places(ahead, current.blocks):
+                    text = new_text  # what the next pass would leave, having seen the same
+                    break  # blocks in the same places (so the same features) and changed nothing
             text, omap = new_text, new_map
         for b in orig_blocks:
             if b.index not in decisions:
@@ -272,6 +283,13 @@ class Cleaner:
                      for f, v in current.features[i].items() if f.startswith("h."))
         return Decision(block, state, False, tuple(current.signals[i]) + heur,
                         tuple(reasons), (), (), pass_no)
+
+
+def _same_places(blocks: Sequence[Block], before: Sequence[Block]) -> bool:
+    """The same texts at the same offsets: all that a block's signals and features read
+    (not its separator, the one thing that re-joining a text may change)."""
+    return len(blocks) == len(before) and all(
+        a.start == b.start and a.end == b.end and a.text == b.text for a, b in zip(blocks, before))
 
 
 def clean(text: str, config: Config | None = None, **meta: Any) -> Result:

@@ -73,7 +73,12 @@ def free_insert(features: Mapping[str, float]) -> bool:
 
 def has_evidence(features: Mapping[str, float]) -> bool:
     """Does a block carry evidence of its own (a rule, or a named heuristic but h.mass)?"""
-    return any(f.startswith(("rule:", "rule.end", "h.")) and not f.startswith("h.mass") for f in features)
+    return any(map(is_evidence, features))
+
+
+def is_evidence(feature: str) -> bool:
+    """Is this feature evidence about its block (see has_evidence)?"""
+    return feature.startswith(("rule:", "rule.end", "h.")) and not feature.startswith("h.mass")
 
 
 _PROSE = ("shape:prose",) + tuple(f"shape:prose@{regime}" for regime in REGIMES)  # as conjoin() names it
@@ -159,21 +164,46 @@ class Weights:
         return Weights(self.start, self.transition, emission, self.source + " (headline dropped)")
 
     def emit(self, features: Mapping[str, float]) -> list[float]:
-        head = body = insert = tail = 0.0
+        """A block's score for each of STATES."""
+        return self.emit_all((features,))[0]
+
+    def emit_all(self, feats: Sequence[Mapping[str, float]]) -> list[list[float]]:
+        """`emit` for every block of a document, adding up the same numbers in the same
+        order; which names are evidence (has_evidence) is found once per name."""
         get = self.emission.get
-        for name, value in features.items():
-            row = get(name)
-            if row is not None:
-                head += value * row[0]
-                body += value * row[1]
-                insert += value * row[2]
-                tail += value * row[3]
-        scores = [head, body, insert, tail]
-        if CERTAIN in features:
-            scores[_BODY] -= CERTAIN_PENALTY
-        if not _EVIDENCE_NEEDED.isdisjoint(features) and not has_evidence(features):  # prose, or a bare regime
-            scores[_INSERT] = NEG_INF
-        return scores
+        evidence: dict[str, bool] = {}
+        out = []
+        for features in feats:
+            head = body = insert = tail = 0.0
+            for name, value in features.items():
+                row = get(name)
+                if row is None:
+                    continue
+                if value == 1.0:  # (most features: the same sums, without multiplying)
+                    h, b, i, t = row
+                    head += h
+                    body += b
+                    insert += i
+                    tail += t
+                else:
+                    head += value * row[0]
+                    body += value * row[1]
+                    insert += value * row[2]
+                    tail += value * row[3]
+            scores = [head, body, insert, tail]
+            if CERTAIN in features:
+                scores[_BODY] -= CERTAIN_PENALTY
+            if not _EVIDENCE_NEEDED.isdisjoint(features):  # prose, or a bare regime
+                for name in features:
+                    own = evidence.get(name)
+                    if own is None:
+                        own = evidence[name] = is_evidence(name)
+                    if own:
+                        break
+                else:
+                    scores[_INSERT] = NEG_INF
+            out.append(scores)
+        return out
 
 
 def viterbi(emissions: Sequence[Sequence[float]], weights: Weights, must_have_body: bool,
@@ -193,25 +223,42 @@ def viterbi(emissions: Sequence[Sequence[float]], weights: Weights, must_have_bo
     score = [NEG_INF] * 4
     for s in STARTS:
         score[idx[s]] = weights.start.get(s, 0.0) + emissions[0][idx[s]]
-    back: list[list[int]] = []
-    trans = [(idx[a], idx[b], weights.transition.get((a, b), 0.0))
-             for a, nexts in ALLOWED.items() for b in nexts]
-    body, insert = idx[State.BODY], idx[State.INSERT]
-    for i in range(1, n):
-        new = [NEG_INF] * 4
-        ptr = [0] * 4
-        free_in = certain is not None and certain[i]
-        free_out = certain is not None and certain[i - 1]
-        for a, b, cost in trans:
-            if (free_in and a == body and b == insert) or (free_out and a == insert and b == body):
-                cost = 0.0
-            cand = score[a] + cost
-            if cand > new[b]:
-                new[b], ptr[b] = cand, a
-        for k in range(4):
-            new[k] += emissions[i][k]
-        score = new
-        back.append(ptr)
+    cost = {pair: weights.transition.get(pair, 0.0) for pair in
+            ((a, b) for a, nexts in ALLOWED.items() for b in nexts)}
+    head, body, insert, tail = STATES  # (the moves of ALLOWED, written out below)
+    hh, hb, bb, bi = cost[head, head], cost[head, body], cost[body, body], cost[body, insert]
+    bt, ii, ib = cost[body, tail], cost[insert, insert], cost[insert, body]
+    it, tt = cost[insert, tail], cost[tail, tail]
+    free = certain if certain is not None else [False] * n
+    back: list[tuple[int, int, int, int]] = []
+    sh, sb, si, st = score
+    for k in range(1, n):
+        # each state takes the first best of its predecessors, in ALLOWED's order (HEAD=0,
+        # BODY=1, INSERT=2, TAIL=3); a state nothing reaches stays at NEG_INF, from 0
+        nh, ph = max(NEG_INF, sh + hh), 0  # (max keeps the first of equals)
+        nb, pb = max(NEG_INF, sh + hb), 0
+        if sb + bb > nb:
+            nb, pb = sb + bb, 1
+        cand = si + (0.0 if free[k - 1] else ib)
+        if cand > nb:
+            nb, pb = cand, 2
+        ni, pi = NEG_INF, 0
+        cand = sb + (0.0 if free[k] else bi)
+        if cand > ni:
+            ni, pi = cand, 1
+        if si + ii > ni:
+            ni, pi = si + ii, 2
+        nt, pt = NEG_INF, 0
+        if sb + bt > nt:
+            nt, pt = sb + bt, 1
+        if si + it > nt:
+            nt, pt = si + it, 2
+        if st + tt > nt:
+            nt, pt = st + tt, 3
+        e = emissions[k]
+        sh, sb, si, st = nh + e[0], nb + e[1], ni + e[2], nt + e[3]
+        back.append((ph, pb, pi, pt))
+    score = [sh, sb, si, st]
     if must_have_body:
         score[idx[State.HEAD]] = NEG_INF
     best = max(range(4), key=lambda k: (score[k], -k))

@@ -8,11 +8,7 @@ that output can be made only of input text, in input order.
 
 from __future__ import annotations
 
-import re
-
 from cleaner.model import Block
-
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 #: Hard wrapping: at least this many wrapped lines...
 WRAP_MIN_LINES = 4
@@ -25,14 +21,17 @@ WRAP_SHARE, WRAP_FILL = 0.8, 0.6
 def _lines(text: str) -> list[tuple[int, int]]:
     """Content spans (start, end) of lines, stripped; (start, start) for blank lines."""
     spans = []
-    for m in _LINE.finditer(text):
-        line = m.group()
+    pos = 0
+    for line in text.split("\n"):
         stripped = line.strip()
-        if not stripped:
-            spans.append((m.start(), m.start()))
-            continue
-        start = m.start() + (len(line) - len(line.lstrip()))
-        spans.append((start, start + len(stripped)))
+        if stripped:
+            start = pos + len(line) - len(line.lstrip())
+            spans.append((start, start + len(stripped)))
+        else:
+            spans.append((pos, pos))
+        pos += len(line) + 1
+    if not text or text.endswith("\n"):
+        spans.pop()  # what follows the last line break is not a line
     return spans
 
 
@@ -76,8 +75,7 @@ def segment(text: str, wrapped: bool | None = None) -> list[Block]:
         units = [(p[0][0], p[-1][1]) for p in _paragraphs(spans)]
     else:
         units = [(s, e) for s, e in spans if s != e]
-    blocks = []
-    for i, (s, e) in enumerate(units):
-        nxt = units[i + 1][0] if i + 1 < len(units) else len(text)
-        blocks.append(Block(index=i, start=s, end=e, text=text[s:e], separator=text[e:nxt]))
-    return blocks
+    nexts = [s for s, _ in units[1:]]
+    nexts.append(len(text))
+    # Block(index, start, end, text, separator)
+    return [Block(i, s, e, text[s:e], text[e:nxt]) for i, ((s, e), nxt) in enumerate(zip(units, nexts))]

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from cleaner.engine.features import repeats
 from cleaner.engine.features.comments import comment_features
-from cleaner.engine.features.conjoin import conjoin
+from cleaner.engine.features.conjoin import conjoined, regime
 from cleaner.engine.features.context import context_features, sequence_features
 from cleaner.engine.features.text import Local, local_features, rule_features
 from cleaner.model import EVIDENCE, Block, Signal
@@ -43,8 +43,8 @@ def block_features(
         if loc is None:
             loc = cache[b.text] = local_features(b.text, stopwords)
         local.append(loc)
-    ruled = [any(s.effect in EVIDENCE for s in sigs) for sigs in signals]
-    feats = [{**loc.feats, **rule_features(sigs)} for loc, sigs in zip(local, signals)]
+    ruled = [bool(sigs) and any(s.effect in EVIDENCE for s in sigs) for sigs in signals]
+    feats = [{**loc.feats, **rule_features(sigs)} if sigs else dict(loc.feats) for loc, sigs in zip(local, signals)]
     norms = [loc.norm for loc in local]
     counts = [loc.count for loc in local]
     prose = [loc.prose for loc in local]
@@ -59,10 +59,11 @@ def block_features(
     rep = repeats.repeats(norms, counts, prose)
     names = repeats.site_names(site, signals)
     ends = [loc.ends for loc in local]
-    for i, f in enumerate(feats):
-        for name, value in rep.get(i, {}).items():
+    for i, found in rep.items():
+        for name, value in found.items():
             if not (ruled[i] and name in HEADLINE_MARKS):  # a rule outweighs looking like a title
-                f[name] = value
+                feats[i][name] = value
+    for i, f in enumerate(feats):
         if names and repeats.mentions_site(norms[i], counts[i], names):
             f["h.site-name"] = 1.0
         if "h.titlecase" in f and counts[i] <= repeats.CAPTION_MAX_WORDS and repeats.echoes(norms[i].split(), norms, i):
@@ -73,7 +74,6 @@ def block_features(
     repeats.listed_features(feats, counts, ruled)
 
     # 4. conjunctions: one regime per document
-    renamed: dict[str, str | None] = {}
-    for f in feats:
-        conjoin(f, renamed)
+    if feats:  # every block names the document's regime
+        conjoined(feats, regime(feats[0]))
     return feats

@@ -47,6 +47,8 @@ def _prose(feats: Sequence[dict[str, float]], ruled: Sequence[bool]) -> list[int
 def _hit(signals: Sequence[Signal]) -> tuple[float, bool]:
     """What a block adds to a thread (RULE_SCORE for comment rules, CUE_SCORE for a cue
     alone, else 0), and whether a comment rule made it."""
+    if not signals:
+        return 0.0, False
     weight = sum(s.weight for s in signals if s.category == COMMENTS and s.effect in EVIDENCE)
     if weight >= HIT_WEIGHT:
         return RULE_SCORE, True
@@ -86,7 +88,7 @@ def dated_start(signals: Sequence[Sequence[Signal]], prose: Sequence[int]) -> in
     if len(prose) < CUE_AFTER_PROSE:
         return None
     dated = [i for i in range(prose[CUE_AFTER_PROSE - 1] + 1, len(signals))
-             if any(s.category == DATES and s.effect in EVIDENCE for s in signals[i])]
+             if signals[i] and any(s.category == DATES and s.effect in EVIDENCE for s in signals[i])]
     for k in range(len(dated) - DATED_RUN + 1):
         run = dated[k:k + DATED_RUN]
         if all(b - a <= DATED_GAP for a, b in zip(run, run[1:])):

@@ -9,6 +9,7 @@ runs, its position, the document's shape and regime, and what the sequence has s
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import accumulate
 from typing import Sequence
 
@@ -20,6 +21,8 @@ WINDOW = 3
 SHORT_RUN, SHORT_WORDS = 4, 6
 #: Relative position bins (upper bounds, share of the document's characters).
 POSITION_BINS = ((0.1, "rel:0-10"), (0.25, "rel:10-25"), (0.75, "rel:25-75"), (0.9, "rel:75-90"))
+POSITION_BOUNDS = tuple(bound for bound, _ in POSITION_BINS)
+POSITION_NAMES = tuple(name for _, name in POSITION_BINS) + ("rel:90-100",)
 
 #: Share of the document's characters in prose blocks (upper bounds): the whole document's
 #: shape (a page's full text is mostly not prose; an extractor's output mostly is).
@@ -54,31 +57,27 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], prose: Sequ
     short_share = sum(short) / max(1, n)
     regime = "doc.short:" + next((name for bound, name in SHORT_BINS if short_share < bound), REGIMES[-1])
     upto = [0, *accumulate(prose)]  # upto[k]: prose blocks before block k
+    after = [*prose[1:], False]  # whether the next block is prose
+    positions = [bisect_right(POSITION_BOUNDS, b.start / total) for b in blocks]
     out = []
-    for i, b in enumerate(blocks):
-        f = {doc_feature: 1.0, regime: 1.0}
-        lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+    for i in range(n):
+        lo, hi = (i - WINDOW if i > WINDOW else 0), (i + WINDOW + 1 if i + WINDOW < n else n)
         around = hi - lo - 1
         share = (upto[hi] - upto[lo] - prose[i]) / around if around else 0.0
-        f["ctx.prose:" + ("0" if share == 0 else "lo" if share <= 0.34 else "mid" if share <= 0.67 else "hi")] = 1.0
+        f = {doc_feature: 1.0, regime: 1.0,
+             "ctx.prose:0" if share == 0 else "ctx.prose:lo" if share <= 0.34 else
+             "ctx.prose:mid" if share <= 0.67 else "ctx.prose:hi": 1.0}
         if i > 0 and prose[i - 1]:
             f["ctx.prev-prose"] = 1.0
-        if i + 1 < n and prose[i + 1]:
+        if after[i]:
             f["ctx.next-prose"] = 1.0
         if run[i] >= SHORT_RUN:
             f["ctx.short-run"] = 1.0
-        rel = b.start / total
-        for bound, position in POSITION_BINS:
-            if rel < bound:
-                break
-        else:
-            position = "rel:90-100"
-        f[position] = 1.0
-        if i == 0:
-            f["pos:first"] = 1.0
-        if i == n - 1:
-            f["pos:last"] = 1.0
+        f[POSITION_NAMES[positions[i]]] = 1.0
         out.append(f)
+    if out:
+        out[0]["pos:first"] = 1.0
+        out[-1]["pos:last"] = 1.0
     return out
 
 

@@ -142,7 +142,8 @@ def site_names(meta_site: str | None, signals: Sequence[Sequence[Signal]]) -> tu
     """The publisher's names: from the config or document, and from rule captures."""
     names = {norm(meta_site)} if meta_site else set()
     for sigs in signals:
-        names.update(norm(s.capture) for s in sigs if s.capture)
+        if sigs:
+            names.update(norm(s.capture) for s in sigs if s.capture)
     return tuple(sorted(n for n in names if n and len(n) >= 3))
 
 
@@ -172,7 +173,7 @@ def listed_features(feats: list[dict[str, float]], counts: Sequence[int], ruled:
         headline = "h.title" in f or "h.headline" in f  # under a breadcrumb: it ends the "list"
         if 0 <= items < LIST_MAX_ITEMS and short and not own and not headline:
             f["h.listed"] = 1.0
-        if any(k in f for k in LIST_HEADS):
+        if not f.keys().isdisjoint(LIST_HEADS):
             items = 0
         elif not short or headline or items >= LIST_MAX_ITEMS:
             items = -1

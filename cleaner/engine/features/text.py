@@ -21,17 +21,24 @@ from cleaner.packs.folding import casefold
 _NORM = regex.compile(r"[\W_]+")
 #: norm() of ASCII text without a regex: what _NORM matches there (all but letters and
 #: digits) becomes a space
-_ASCII_NORM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+_ASCII_NORM = bytes(c if c < 128 and chr(c).isalnum() else ord(" ") for c in range(256))  # (for bytes)
 _WORD_CHAR = regex.compile(r"[^\W_]")
+#: The commonest characters that make an English text non-ASCII (curly quotes, dashes, the
+#: ellipsis, a no-break space, bullets, guillemets): none is a word character or cased, so
+#: norm() may make them spaces first and then take the ASCII path
+_COMMON_PUNCT = "’“”—–…‘\xa0•»«"
 #: About how many characters of the scripts written without spaces make a word (Chinese
 #: words average about one and a half characters; chosen among 1.5, 2 and 3 on the corpus
 #: dev split: zh 0.941, 0.931, 0.933; ja 0.962, 0.956, 0.927).
 CJK_CHARS_PER_WORD = 1.5
-_END_PUNCT = regex.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）】]*$")  # (with the full-width CJK stops)
+_STOPS, _CLOSERS = ".!?…:;。！？：；", "\"'”’»)]」』）】"  # (with the full-width CJK stops)
+_END_PUNCT = regex.compile(f"[{regex.escape(_STOPS)}][{regex.escape(_CLOSERS)}]*$")
+_STOPS_SET = frozenset(_STOPS)
 _ANY_PUNCT = regex.compile(r"[.!?…;。！？；]")
 _URL = regex.compile(r"(?i)\bhttps?://|\bwww\.\w")
-_ARROWS = regex.compile(r"[|»›•→←▸►]")
+_ARROW_CHARS = "|»›•→←▸►"
 _NAV_WORD = regex.compile(r"(?i)^(?:next|previous|prev|more|back|home|menu|search|close|open|login|log in|sign in|subscribe)$")
+_NAV_LONGEST = len("subscribe\n")  # ($ matches before a final line break)
 _DATE_TOKEN = regex.compile(
     r"(?i)^(?:\d{1,4}|\d{1,2}(?:st|nd|rd|th)|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
     r"july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|"
@@ -40,8 +47,8 @@ _DATE_TOKEN = regex.compile(
     r"updated|published|posted|last|on|at|read)$"
 )
 _BULLET = regex.compile(r"^[-•*▪◦·]\s")
-_DASH = regex.compile(r"^[—–]\s?")
-_QUOTE = regex.compile(r"^[\"“”«„‘’']")
+#: First characters of a bulleted line (then a space: _BULLET), a dash and a quote.
+_BULLETS, _DASHES, _QUOTES = tuple("-•*▪◦·"), ("—", "–"), tuple("\"“”«„‘’'")
 _NUMERIC = regex.compile(r"^[\d\W_]+$")
 
 #: A block is prose when it has at least this many words and ends like a sentence.
@@ -72,9 +79,15 @@ def norm(text: str) -> str:
     text a piece at a time (each piece ends before a word character, so no run of other
     characters is cut): never a list of all its pieces at once."""
     if len(text) <= WORDS_PIECE:
-        if text.isascii():  # the same, faster
-            return " ".join(text.lower().translate(_ASCII_NORM).split())
-        return _NORM.sub(" ", text.casefold()).strip()
+        if not text.isascii():
+            plain = text
+            for c in _COMMON_PUNCT:
+                if c in plain:
+                    plain = plain.replace(c, " ")
+            if not plain.isascii():
+                return _NORM.sub(" ", text.casefold()).strip()
+            text = plain
+        return b" ".join(text.encode().lower().translate(_ASCII_NORM).split()).decode()  # the same, faster
     folded, pieces, start = casefold(text), [], 0
     while start < len(folded):
         m = _WORD_CHAR.search(folded, start + WORDS_PIECE)
@@ -84,15 +97,31 @@ def norm(text: str) -> str:
     return "".join(pieces).strip()
 
 
+def ends_sentence(text: str) -> bool:
+    """Does the text end like a sentence (a stop, then closing quotes or brackets)? What
+    _END_PUNCT finds, without scanning the text (it has no line break at its end)."""
+    if text.endswith("\n"):
+        return bool(_END_PUNCT.search(text))
+    return text.rstrip(_CLOSERS)[-1:] in _STOPS_SET
+
+
 def is_prose(n_words: int, ends_sentence: bool) -> bool:
     return n_words >= PROSE_WORDS and ends_sentence
 
 
 def _length_feature(n_words: int) -> str:
+    return _LENGTH_NAMES[n_words] if 0 <= n_words < len(_LENGTH_NAMES) else _length_bin(n_words)
+
+
+def _length_bin(n_words: int) -> str:
     for bound, name in LENGTH_BINS:
         if n_words <= bound:
             return name
     return "len:81+"
+
+
+#: _length_feature's answer for every word count up to the last bin's bound, looked up.
+_LENGTH_NAMES = tuple(_length_bin(n) for n in range(LENGTH_BINS[-1][0] + 1))
 
 
 def _stop_bin(count: int, stops: int) -> str | None:
@@ -126,7 +155,12 @@ def is_date_only(raw_words: Sequence[str]) -> bool:
 
 def is_linkish(text: str) -> bool:
     """URLs, arrow and bar separators, or a single navigation word."""
-    return bool(_URL.search(text)) or len(_ARROWS.findall(text)) >= 2 or bool(_NAV_WORD.match(text.strip(" »›→←<>")))
+    if ("://" in text or "w." in text or "W." in text) and _URL.search(text):  # (what a URL needs)
+        return True
+    if sum(map(text.count, _ARROW_CHARS)) >= 2:
+        return True
+    word = text.strip(" »›→←<>")
+    return len(word) <= _NAV_LONGEST and bool(_NAV_WORD.match(word))
 
 
 def shape_features(text: str, prose: bool) -> dict[str, float]:
@@ -134,13 +168,13 @@ def shape_features(text: str, prose: bool) -> dict[str, float]:
     f: dict[str, float] = {}
     if prose:
         f["shape:prose"] = 1.0
-    if _BULLET.match(text):
+    if text.startswith(_BULLETS) and _BULLET.match(text):
         f["shape:bullet"] = 1.0
-    elif _DASH.match(text):
+    elif text.startswith(_DASHES):
         f["shape:dash"] = 1.0
-    if _QUOTE.match(text):
+    if text.startswith(_QUOTES):
         f["shape:quote"] = 1.0
-    if _NUMERIC.match(text):
+    if not (text[:1].isascii() and text[:1].isalpha()) and _NUMERIC.match(text):  # (not for a letter first)
         f["shape:numeric"] = 1.0
     if text.isupper() and sum(1 for c in text if c.isalpha()) >= 4:
         f["shape:allcaps"] = 1.0
@@ -165,7 +199,7 @@ def local_features(text: str, stopwords: frozenset[str]) -> Local:
     """Shape, length, punctuation, stopwords and the text-only named heuristics."""
     normed = norm(text)
     count, stops = _count_words(normed, stopwords)
-    ends = bool(_END_PUNCT.search(text))
+    ends = ends_sentence(text)
     prose = is_prose(count, ends)
     f = shape_features(text, prose)
     f["bias"] = 1.0
@@ -193,6 +227,10 @@ def _count_words(normed: str, stopwords: frozenset[str]) -> tuple[int, int]:
     """Words and stopwords of a normalised text (words separated by single spaces), a
     piece of WORDS_PIECE characters at a time: a huge block never becomes one list of
     its words."""
+    if len(normed) <= WORDS_PIECE:  # (one piece)
+        words = normed.split()
+        count, stops = len(words), sum(map(stopwords.__contains__, words))
+        return (count, stops) if normed.isascii() else _count_unspaced(normed, stopwords, count, stops)
     count = stops = start = 0
     plain = normed.isascii()
     while start < len(normed):
