@@ -4,12 +4,15 @@ for the `regex` package in use."""
 
 from __future__ import annotations
 
+import os
 import sys
 import unicodedata
 
 import pytest
 import regex
 from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.engine.segment import segment
 from cleaner.model import Problem, Signal
@@ -20,6 +23,7 @@ from cleaner.packs.prefilter import Prefilter, analysis
 from cleaner.packs.signals import RuleSet
 
 BUILTIN = load_packs([builtin_rules_dir()], check_examples=False)
+PREFILTER = Prefilter([r.pattern for r in BUILTIN])
 EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
 
 
@@ -180,7 +184,7 @@ def test_a_name_given_to_two_groups_is_still_analysed():
 
 def test_each_alternative_is_tested_with_its_own_requirement_and_bound():
     pattern = r"^(?=.{0,40}$).*?\bcommission\b|(?i:\baffiliate disclosure\b)"
-    assert analysis(pattern)[1] == ((("\x00commission\x00",), 41), (("\x00affiliate disclosure\x00",), None))
+    assert analysis(pattern)[1] == (((("\x00commission\x00",),), 41), ((("\x00affiliate disclosure\x00",),), None))
     pf = Prefilter([pattern])
     long = "The council said the planning commission met on Tuesday to discuss the budget."
     assert pf.candidates("We earn a commission.") == [0]
@@ -217,3 +221,59 @@ def test_a_rule_that_times_out_is_reported_and_skipped(text):
     problems: list[Problem] = []
     assert RuleSet([slow], 0.05).signals(text, None, problems) == []
     assert [p.kind for p in problems] == (["rule-timeout"] if len(text) > 30 else [])
+
+
+def test_a_term_needs_all_of_its_clauses():
+    """The first test looks up one literal; a term then needs one of each clause's."""
+    pattern = r"(?i)\b(?:we|it) (?:may|will) (?:earn|get) (?:a commission|money)\b"
+    pf = Prefilter([pattern])
+    assert pf.candidates("We may earn a commission on purchases.") == [0]
+    assert pf.candidates("The commission met on Tuesday.") == []  # "commission", but no "may"/"will"
+    assert pf.candidates("It will get money back") == [0]
+    assert all(m < 2 for m in pf.masks(["We will earn money", "the commission", ""]))  # patterns' bits only
+
+
+def test_an_optional_character_splits_a_literal_into_its_variants():
+    pattern = r"(?i)\bp\.?\s?iva\s{0,3}:?\s{0,3}\d{11}\b|\be-?mail us\b"
+    terms = {c for clauses, _ in analysis(pattern)[1] for c in clauses}
+    assert (BOUND + "piva",) in terms and (BOUND + "p.iva",) in terms and (BOUND + "iva",) in terms
+    pf = Prefilter([pattern])
+    for text in ("P.IVA 01234567890", "p. iva: 01234567890", "PIVA01234567890", "Email us", "E-mail us today"):
+        assert pf.candidates(text) == [0], text
+    assert pf.candidates("Derivatives and private equity: 01234567890") == []  # "iva" inside words only
+
+
+def test_terms_survive_the_disk_cache():
+    import pickle
+
+    pf = Prefilter([r.pattern for r in BUILTIN])
+    blocks = _examples()[:300]
+    again = pickle.loads(pickle.dumps(pf))  # the compiled tests are left out and rebuilt
+    assert again.masks(blocks) == pf.masks(blocks)
+
+
+_RULE_TEXT = st.sampled_from([ex for rule in BUILTIN for ex in rule.match])
+_FILLER = st.sampled_from(["The council met on Tuesday.", "Photo:", "|", "(AP)", "Read more", "©", "1.", "—",
+                           "said", "may", "earn", "share", "e-mail", "P.", "iva", "12345678901", "\n", " "])
+
+
+@settings(max_examples=int(os.environ.get("CLEANER_PROPERTY_EXAMPLES", "150")), deadline=None)
+@given(st.lists(st.one_of(_RULE_TEXT, _FILLER), min_size=1, max_size=5), st.sampled_from([str, str.upper, str.lower, str.title]))
+def test_the_prefilter_never_leaves_out_a_rule_that_matches(pieces, case):
+    """Pieces of the rules' own examples, run together with other words and cased anew:
+    every rule that matches the block is let through."""
+    text = case(" ".join(pieces))
+    found = PREFILTER.mask(text)
+    for k, rule in enumerate(BUILTIN):
+        if not found >> k & 1:
+            assert rule.compiled.search(text) is None, (rule.id, text)
+
+
+def test_a_literal_a_match_ends_soon_after_is_looked_for_near_the_end():
+    pattern = r"(?i)\|\s{0,2}[A-Z][\w.' -]{1,30}/[A-Za-z][\w .-]{1,25}$"
+    pf = Prefilter([pattern])
+    assert pf.candidates("Main street | Jane Doe/Getty Images") == [0]
+    assert pf.candidates("Main street | Jane Doe/Getty Images\n") == [0]  # "$" before a final newline
+    wide = "x | Jane/G" + "ﬃ" * 24  # casefolded, each "ﬃ" is three characters: still near enough
+    assert regex.search(pattern, wide) and pf.candidates(wide) == [0]
+    assert pf.candidates("a | b/c " + "and the rest of a long paragraph " * 5) == []

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from cleaner.io.cache import DiskCache, code_digest
-from cleaner.packs import folding, load, patterns, prefilter
+from cleaner.packs import folding, load, patterns, prefilter, prefixes, terms
 from cleaner.packs.load import Rule, load_pack
 from cleaner.packs.prefilter import Prefilter
 from cleaner.packs.prefilter import analysis as analyse
@@ -30,7 +30,7 @@ class PackLoader:
     def __init__(self, cache: DiskCache):
         self.cache = cache
         self.analyses: dict[str, Analysis] = {}
-        self._code = code_digest([m.__file__ for m in (load, patterns, folding, prefilter)]) if cache.folder is not None else ""
+        self._code = code_digest([m.__file__ for m in (load, patterns, prefixes, terms, folding, prefilter)]) if cache.folder is not None else ""
 
     def __call__(self, path: Path, check_examples: bool = True) -> Sequence[Rule]:
         """The rules of one pack file (load_pack's signature, for load_packs)."""

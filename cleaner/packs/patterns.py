@@ -3,14 +3,16 @@ pattern satisfies, worked out from the pattern's parse.
 
 Each pattern is parsed with Python's own regular-expression parser; what it cannot parse
 (syntax only the `regex` package knows) gets no condition and always runs. From the parse
-come two kinds of necessary condition:
+come three kinds of necessary condition:
 
 * a requirement (`literals`): the block contains one of some literals (``"\\x00by\\x00"``:
   the word "by"; ``"hare\\x00"``: a word ending in "hare"), or starts with one of some
   prefixes (marked START, from a pattern anchored with ``^``);
 * a length bound (`max_length`): a pattern that must span the whole block (``^...$``, or
   ``^(?=.{0,N}$)``) cannot match a block longer than its widest match (plus one: ``$`` also
-  matches before a final newline).
+  matches before a final newline);
+* terms (`_dnf`): requirements of every part of a match at once, the block meeting all of
+  one term's (see cleaner/packs/terms.py, which tests them).
 
 Why the tests can only let through more than the rule matches, never less: the block is
 casefolded, literals and prefixes are folded the same way (cleaner/folding.py: ASCII,
@@ -30,7 +32,8 @@ import sys
 import warnings
 from typing import Any
 
-from cleaner.packs.folding import PREFIX_LEN, fold, folds_simply
+from cleaner.packs.folding import fold, folds_simply
+from cleaner.packs.prefixes import prefixes
 
 if sys.version_info >= (3, 11):
     from re import _constants as C
@@ -43,10 +46,13 @@ else:  # pragma: no cover
 BOUND = "\x00"
 #: Marks a prefix: the block must start with the rest of the string.
 START = "\x02"
+#: Marks a literal near the block's end: at most the number after it of characters follow
+#: (only when at most MAX_TAIL may).
+END, MAX_TAIL = "\x03", 200
 #: A prefilter literal must have at least this many characters to be worth testing.
 MIN_LITERAL = 3
-#: Prefixes are cut to PREFIX_LEN characters, and fewer when there are over MAX_PREFIXES.
-MAX_PREFIXES = 128
+#: A pattern's requirements are at most this many alternative terms (see _dnf).
+MAX_TERMS = 16
 #: Common words: a poor literal, so another one is chosen when there is one.
 COMMON = frozenset("a an and are as at be by for from has have i in is it of on or that the "
                    "this to was we with you your".split())
@@ -56,33 +62,6 @@ _STARTS = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_BOUNDARY}
 _ENDS = {C.AT_END, C.AT_END_STRING, C.AT_BOUNDARY}
 #: A token of a casefolded block (words are found through these).
 TOKEN = re.compile(r"[a-z0-9]+")
-class _GiveUp(Exception):
-    """Too much work: try with shorter prefixes."""
-
-
-class _Unknown(Exception):
-    """Some match may start with anything."""
-
-
-def _chars(op, av) -> "set[str] | None":
-    """The folded characters one parsed item can match, or None (not a single character
-    of a small known set)."""
-    if op is C.LITERAL:
-        ch = fold(chr(av))
-        return {ch} if ch else None
-    if op is not C.IN:
-        return None
-    out: set[str] = set()
-    for o, a in av:
-        if o is C.LITERAL:
-            out.add(fold(chr(a)))
-        elif o is C.RANGE and a[1] - a[0] < 16:
-            out.update(fold(chr(c)) for c in range(a[0], a[1] + 1))
-        elif o is C.CATEGORY and a in (C.CATEGORY_DIGIT, C.CATEGORY_SPACE):
-            out.add("0" if a is C.CATEGORY_DIGIT else " ")
-        else:
-            return None
-    return None if None in out or len(out) > 16 else out
 
 
 def _run_char(op, av) -> str | None:
@@ -144,99 +123,6 @@ def _bounded(items, i: int, step: int, edge: bool) -> bool:
     return edge
 
 
-def prefixes(items) -> tuple[str, ...] | None:
-    """Folded strings of which every match of the sequence `items` starts with one (cut to
-    PREFIX_LEN characters, or fewer when there would be too many), or None when some match
-    could start with anything."""
-    plain = _plain(items)
-    for size in (PREFIX_LEN, 5, 3, 2, 1):
-        try:
-            out = _prefixes(plain, size)
-        except _GiveUp:
-            continue
-        except _Unknown:
-            return None
-        for depth in range(size - 1, 0, -1):  # too many: cut where they branch, deepest first
-            groups: dict[str, list[str]] = {}
-            for p in sorted(out):
-                if len(p) > depth:
-                    groups.setdefault(p[:depth], []).append(p)
-            for node, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-                if len(out) <= MAX_PREFIXES or len(group) < 2:
-                    break
-                out.difference_update(group)
-                out.add(node)
-        return _shortest(out)
-    return None
-
-
-def _shortest(out: "set[str]") -> tuple[str, ...]:
-    kept: list[str] = []
-    for p in sorted(out, key=len):  # "ab" already lets through all that "abc" does
-        if not any(p.startswith(q) for q in kept):
-            kept.append(p)
-    return tuple(sorted(kept))
-
-
-def _plain(items) -> tuple:
-    """The parsed items as tuples the prefix walk can use quickly: ("c", chars or None),
-    ("b", branches), ("r", lo, hi, items); zero-width items are left out (only widens)."""
-    out: list = []
-    for op, av in items:
-        if op is C.SUBPATTERN:
-            out.extend(_plain(av[-1]))
-        elif op is C.BRANCH:
-            out.append(("b", tuple(_plain(b) for b in av[1])))
-        elif op in _REPEATS:
-            out.append(("r", av[0], av[1], _plain(av[2])))
-        elif op not in (C.AT, C.ASSERT, C.ASSERT_NOT):
-            out.append(("c", _chars(op, av)))
-    return tuple(out)
-
-
-def _push(items: tuple, rest: tuple | None) -> tuple | None:
-    for item in reversed(items):
-        rest = (item, rest)
-    return rest
-
-
-def _prefixes(items: tuple, size: int) -> "set[str]":
-    """All the ways a match of `items` (from _plain) can start, cut to `size` characters.
-    Raises _Unknown when a match could start with anything, _GiveUp when it is too much work."""
-    out: set[str] = set()
-    steps = [0]
-
-    def walk(stack: tuple | None, acc: str, depth: int) -> None:
-        steps[0] += 1
-        if steps[0] > 20_000 or depth > 300:
-            raise _GiveUp
-        if len(acc) >= size or stack is None:
-            if not acc:
-                raise _Unknown
-            out.add(acc)
-            return
-        item, rest = stack
-        if item[0] == "c":
-            if item[1] is None:
-                walk(None, acc, depth + 1)
-            for ch in item[1] or ():
-                walk(rest, acc + ch, depth + 1)
-        elif item[0] == "b":
-            for branch in item[1]:
-                walk(_push(branch, rest), acc, depth + 1)
-        else:
-            _, lo, hi, inner = item
-            if lo == 0:
-                walk(rest, acc, depth + 1)
-            if hi > 0:  # one round of the repeat, then what is left of it
-                if hi is C.MAXREPEAT or hi > 1:
-                    rest = (("r", max(lo - 1, 0), hi if hi is C.MAXREPEAT else hi - 1, inner), rest)
-                walk(_push(inner, rest), acc, depth + 1)
-
-    walk(_push(items, None), "", 0)
-    return out
-
-
 def _strength(atom: str) -> int:
     if atom.startswith(START):
         return 2 * len(atom) + 2
@@ -253,12 +139,26 @@ def _best(cands: list) -> Any:
     return max(cands, key=lambda req: (min(map(_strength, req)), -len(req)))
 
 
-def _seq(items, left: bool, right: bool, anchors: bool) -> tuple[str, ...] | None:
-    """Requirement of a sequence of parsed items; `left` / `right`: the sequence is
-    surely preceded / followed by a word boundary; `anchors`: ^ means the block's start."""
+def _parts(items, left: bool, right: bool, anchors: bool, tail: int | None = None) -> list:
+    """What every match of a sequence of parsed items needs, part by part: ("c", clause)
+    one of the clause's literals or prefixes; ("t", clause) the same literal, marked END
+    (terms only); ("s", items, left, right, tail) a match of a sub-sequence (a group, a
+    repeat done at least once, a lookahead); ("b", branches, left, right, tail) a match of
+    one of the branches. `left` / `right`: the sequence is surely preceded / followed by a
+    word boundary; `anchors`: ^ means the block's start; `tail`: at most this many
+    characters follow a match of the sequence in the block (None: unknown)."""
     items = list(items)
-    cands: list = []
+    parts: list = []
     run: list[str] = []
+
+    def after(i: int) -> int | None:  # at most how many characters follow item i, or None
+        if tail is None:
+            return None
+        try:
+            width = sre_parse.SubPattern(sre_parse.State(), items[i + 1:]).getwidth()[1]
+        except (AttributeError, IndexError, KeyError):  # a back-reference: widths unknown here
+            return None
+        return tail + width if width < 100_000 else None
 
     def flush(last: int):
         if run and _bounded(items, last, 1, right):
@@ -267,7 +167,10 @@ def _seq(items, left: bool, right: bool, anchors: bool) -> tuple[str, ...] | Non
         whole_word = run[:1] == [BOUND] and run[-1:] == [BOUND] and chars > 0
         symbol = any(not c.isalnum() and not c.isspace() for c in run if c != BOUND)
         if chars >= MIN_LITERAL or whole_word or symbol:  # a word is looked up; "(" is rare
-            cands.append(("".join(run),))
+            parts.append(("c", ("".join(run),)))
+            near = after(last)
+            if near is not None and near <= MAX_TAIL:
+                parts.append(("t", ("".join(run) + END + str(near),)))
         run.clear()
 
     for i, (op, av) in enumerate(items):
@@ -282,26 +185,122 @@ def _seq(items, left: bool, right: bool, anchors: bool) -> tuple[str, ...] | Non
         if op is C.AT and anchors and av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
             starts = prefixes(items[i + 1:])
             if starts:
-                cands.append(tuple(START + p for p in starts))
+                parts.append(("c", tuple(START + p for p in starts)))
         elif op is C.SUBPATTERN:
-            cands.append(_seq(av[-1], lb, rb, anchors))
+            parts.append(("s", av[-1], lb, rb, after(i)))
         elif op is C.BRANCH:
-            alts = [_seq(b, lb, rb, anchors) for b in av[1]]
-            if all(alts):
-                cands.append(tuple(sorted({s for a in alts for s in a})))
+            parts.append(("b", av[1], lb, rb, after(i)))
         elif op in _REPEATS:
             lo, hi, inner = av
             if lo >= 1:
-                cands.append(_seq(inner, lb and hi == 1, rb and hi == 1, anchors))
+                parts.append(("s", inner, lb and hi == 1, rb and hi == 1, after(i) if hi == 1 else None))
             chars = [_run_char(o, a) for o, a in inner]  # (?:ha){2,}: "ha" twice
             if lo >= 2 and chars and None not in chars and len(chars) * min(lo, 4) >= MIN_LITERAL:
-                cands.append(((BOUND if lb else "") + "".join(chars) * min(lo, 4),))
+                parts.append(("c", ((BOUND if lb else "") + "".join(chars) * min(lo, 4),)))
         elif op is C.IN:
-            cands.append(_symbols(av))
+            symbols = _symbols(av)
+            if symbols:
+                parts.append(("c", symbols))
         elif op is C.ASSERT:
-            cands.append(_seq(av[1], False, False, anchors))
+            parts.append(("s", av[1], False, False, None))
     flush(len(items) - 1)
+    return parts
+
+
+def _seq(items, left: bool, right: bool, anchors: bool) -> tuple[str, ...] | None:
+    """The best single requirement of a sequence of parsed items (see _parts), or None."""
+    cands: list = []
+    for part in _parts(items, left, right, anchors):
+        if part[0] == "c":
+            cands.append(part[1])
+        elif part[0] == "s":
+            cands.append(_seq(part[1], part[2], part[3], anchors))
+        elif part[0] == "b":
+            alts = [_seq(b, part[2], part[3], anchors) for b in part[1]]
+            if all(alts):
+                cands.append(tuple(sorted({s for a in alts for s in a})))
     return _best(cands)
+
+
+def _dnf(items, left: bool, right: bool, anchors: bool, tail: int | None = None) -> list[frozenset]:
+    """Every requirement of a sequence of parsed items, as terms (sets of clauses) every
+    match meets all the clauses of one of: a branch's terms are each one's, a sequence's
+    the combinations of its parts', and an optional character's (see _variants) those of
+    the sequence with it and without it; a literal followed by at most `tail` characters
+    (see _parts) marked END too. At most MAX_TERMS: a part that would make more is
+    weakened to one term (_collapse). [frozenset()]: nothing is known."""
+    variants = _variants(items)
+    if len(variants) > 1:
+        terms = _weakest([t for v in variants for t in _dnf(v, left, right, anchors, tail)])
+        return terms if len(terms) <= MAX_TERMS else [_collapse(terms)]
+    terms = [frozenset()]
+    for part in _parts(items, left, right, anchors, tail):
+        if part[0] in "ct":
+            got = [frozenset([part[1]])]
+        elif part[0] == "s":
+            got = _dnf(part[1], part[2], part[3], anchors, part[4])
+        else:
+            got = [t for b in part[1] for t in _dnf(b, part[2], part[3], anchors, part[4])]
+        got = _weakest(got)
+        if len(terms) * len(got) > MAX_TERMS:
+            got = [_collapse(got)]
+        terms = _weakest([t | g for t in terms for g in got])
+    return terms
+
+
+def _variants(items) -> list[list]:
+    """The sequence with each optional character that splits a literal (``e-?mail``,
+    ``p\\.?\\s?iva``) there and not there: every match is one of theirs, and each has
+    longer literals ("email" and "e-mail"; "piva", "p.iva" and a word starting "iva").
+    [items] when there is none, or more than three."""
+    items = list(items)
+
+    def optional(i: int) -> bool:
+        op, av = items[i]
+        return op in _REPEATS and av[0] == 0 and av[1] == 1 and len(av[2]) == 1 and av[2][0][0] in (C.LITERAL, C.IN)
+
+    def next_to_literal(i: int) -> bool:
+        for step in (-1, 1):
+            k = i + step
+            while 0 <= k < len(items) and optional(k):
+                k += step
+            if 0 <= k < len(items) and _run_char(*items[k]) is not None:
+                return True
+        return False
+
+    split = [i for i in range(len(items)) if optional(i) and next_to_literal(i)]
+    if not split or len(split) > 3:
+        return [items]
+    out = []
+    for chosen in range(1 << len(split)):
+        keep = {i for j, i in enumerate(split) if chosen >> j & 1}
+        out.append([items[i][1][2][0] if i in keep else items[i] for i in range(len(items)) if i in keep or i not in split])
+    return out
+
+
+def _weakest(terms: list[frozenset]) -> list[frozenset]:
+    """The same condition in fewer terms: without those that hold only when another does
+    (a superset of it), and terms that differ in one clause each merged into one term
+    (``A and B or A and C``: A and one of B's or C's literals)."""
+    out: list[frozenset] = []
+    for t in sorted(set(terms), key=lambda t: (len(t), sorted(t))):
+        if not any(o <= t for o in out):
+            out.append(t)
+    if len(out) > 1:
+        common = frozenset.intersection(*out)
+        rest = [t - common for t in out]
+        if all(len(r) == 1 for r in rest):
+            return [common | {tuple(sorted({s for r in rest for c in r for s in c}))}]
+    return out
+
+
+def _collapse(terms: list[frozenset]) -> frozenset:
+    """One term that holds whenever one of `terms` does: one clause, of each one's best
+    clause's literals (nothing when a term is empty)."""
+    bests = [_best(sorted(t)) for t in terms]  # sorted: the same choice in every process
+    if None in bests:
+        return frozenset()
+    return frozenset([tuple(sorted({s for b in bests for s in b}))])
 
 
 def _symbols(av) -> tuple[str, ...] | None:

@@ -1,7 +1,8 @@
 """Prefilter: which rules could match a block, found with cheap tests (dictionary look-ups
 of the block's words, a few substrings, its first characters, its length), so that a block
-is only searched with those rules. The tests are necessary conditions worked out by
-`cleaner.patterns`; no rule that would match is ever left out.
+is only searched with those rules; then, for the few rules a block passes those of, their
+terms (cleaner/packs/terms.py). The tests are necessary conditions worked out by
+`cleaner.packs.patterns`; no rule that would match is ever left out.
 """
 
 from __future__ import annotations
@@ -15,20 +16,19 @@ from typing import Sequence
 
 from cleaner.packs.folding import fold_block, fold_start
 from cleaner.packs.patterns import (
-    BOUND,
-    COMMON,
-    MIN_LITERAL,
     START,
     TOKEN,
     C,
+    _dnf,
     _literals,
     _max_length,
     _multiline,
     _parse,
-    _seq,
+    _to_end,
     _whole_span,
     sre_parse,
 )
+from cleaner.packs.terms import Terms, index_key
 
 #: How many tokens' masks a Prefilter remembers.
 KNOWN_TOKENS = 1 << 17
@@ -54,48 +54,42 @@ def _tokens(low: str) -> Sequence[str]:
     return list(out)
 
 
-def _index_key(literal: str) -> tuple[str, str]:
-    """How to look a literal up in a casefolded block: ("word", w) a token equal to w,
-    ("head", h) / ("tail", t) a token starting / ending with it, else ("sub", s) the
-    substring s. A piece of the literal bounded on a side (by another character of the
-    literal, or a BOUND) is bounded by a non-token character in the block too."""
-    body = literal.strip(BOUND)
-    best, rank = ("sub", body), (0, len(body))
-    for m in TOKEN.finditer(body):
-        closed_left = m.start() > 0 or literal.startswith(BOUND)
-        closed_right = m.end() < len(body) or literal.endswith(BOUND)
-        word = m.group()
-        if closed_left and closed_right:
-            key, r = ("word", word), (2 if word not in COMMON else 0, len(word) + 4)
-        elif (closed_left or closed_right) and len(word) >= MIN_LITERAL:
-            key, r = ("head" if closed_left else "tail", word), (1, len(word))
-        else:
-            continue
-        if r > rank:
-            best, rank = key, r
-    return best
-
-
 def analysis(pattern: str) -> tuple:
     """What the prefilter tests for a pattern: ((literals, max_length) of the whole pattern,
-    the same for each alternative of an alternation it ends in, or () when it does not)."""
+    its terms), where every match meets all the clauses (each a tuple of literals, one of
+    which the block holds) and the length bound of one of the terms (clauses, max_length);
+    () when nothing more than the whole's requirement is known. A pattern that ends in an
+    alternation (``A|B``, ``^(?:A|B)``) gives each alternative's terms its own length bound."""
     parsed = _parse(pattern)
     whole = (_literals(pattern, parsed), _max_length(pattern, parsed))
-    if parsed is None or _multiline(pattern, parsed):
+    if parsed is None:
         return whole, ()
-    items = list(parsed)
-    if not items or items[-1][0] is not C.BRANCH or any(op in (C.SUBPATTERN, C.BRANCH) for op, _ in items[:-1]):
-        return whole, ()
-    alts = []
     try:
-        for alt in items[-1][1][1]:  # the items before the alternation (^, a common prefix) go with each
-            sub = sre_parse.SubPattern(parsed.state, [*items[:-1], *alt])
-            width = _whole_span(sub)
-            alts.append((_seq(list(sub), False, False, True),
-                         width + 1 if width is not None and width < 100_000 else None))
+        terms = _terms(pattern, parsed, whole[1])
     except Exception:
         return whole, ()
-    return whole, tuple(alts)
+    if any(not clauses and limit is None for clauses, limit in terms) or terms == [((whole[0],), whole[1])]:
+        return whole, ()
+    return whole, tuple(terms)
+
+
+def _terms(pattern: str, parsed, limit: int | None) -> list[tuple[tuple, int | None]]:
+    """The terms of a parsed pattern whose length bound is `limit` (see analysis); a match
+    that ends with "$" has at most a newline after it (its last literals are near the end)."""
+    multiline = _multiline(pattern, parsed)
+    items = list(parsed)
+    if multiline or not items or items[-1][0] is not C.BRANCH or any(
+            op in (C.SUBPATTERN, C.BRANCH) for op, _ in items[:-1]):
+        tail = 1 if not multiline and _to_end(items) else None  # "$": at most a "\n" after
+        return [(tuple(sorted(t)), limit) for t in _dnf(items, False, False, not multiline, tail)]
+    out = []
+    for alt in items[-1][1][1]:  # the items before the alternation (^, a common prefix) go with each
+        sub = sre_parse.SubPattern(parsed.state, [*items[:-1], *alt])
+        width = _whole_span(sub)
+        bound = width + 1 if width is not None and width < 100_000 else None
+        tail = 1 if _to_end(list(sub)) else None
+        out.extend((tuple(sorted(t)), bound) for t in _dnf(list(sub), False, False, True, tail))
+    return out
 
 
 class Prefilter:
@@ -104,58 +98,61 @@ class Prefilter:
     Rule k is let through when the block passes one of the tests of its requirement (a
     word look-up per token, a token head or tail, a substring, or the block's first
     characters), or when it has no requirement; and then only when the block is no longer
-    than the rule's length bound. Both are necessary conditions (see the module docstring),
-    so no rule that would match is ever left out."""
+    than the rule's length bound. A rule with terms (see `analysis`) must then also pass
+    all the tests of one of its terms: its length bound, and for each clause a word, a
+    substring (anywhere, or near the end) or a start. All are necessary conditions (see the module docstring), so no
+    rule that would match is ever left out."""
 
     def __init__(self, patterns: list[str], analysed: Sequence[tuple] | None = None):
         """`analysed`: each pattern's analysis (see `analysis`), when known (from the disk
         cache); else worked out here.
 
-        A pattern that ends in an alternation (``A|B``, ``^(?:A|B)``) is also tested one
-        alternative at a time: it is let through only when some alternative passes its own
-        requirement and length bound as well (a long block with a word of A's bounded
-        alternative only, say, skips it). Each alternative has a bit after the patterns'."""
+        The terms are only tested for the patterns a block passes the first tests of (a
+        few), so they may hold many clauses: "commission" and one of "may", "will", ... and
+        one of "earn", "receive", ... (a term's clause that is the pattern's own requirement
+        is not tested again, nor a bound no smaller than its own). The words, heads and
+        tails the terms need are looked up with the block's tokens too, on bits above the
+        patterns' (see cleaner/packs/terms.py)."""
         if analysed is None:
             analysed = [analysis(p) for p in patterns]
-        n = len(patterns)
-        #: alternative j's bit is n + j; owners[j]: the bit of the pattern it belongs to
-        self.owners = tuple(1 << k for k, (_, alts) in enumerate(analysed) for _ in alts)
-        self.split = sum(1 << k for k, (_, alts) in enumerate(analysed) if alts)
-        self.patterns_mask = (1 << n) - 1
-        tests = [whole for whole, _ in analysed] + [alt for _, alts in analysed for alt in alts]
+        self.terms = Terms(analysed)
         self.always = 0
         self.words: dict[str, int] = {}
         self.heads: dict[str, dict[str, int]] = {}  # first 3 characters -> head -> mask
         self.tails: dict[str, dict[str, int]] = {}  # last 3 characters -> tail -> mask
         self.substrings: dict[str, int] = {}
         self.starts: dict[str, int] = {}
-        for k, (req, _) in enumerate(tests):
-            bit = 1 << k
+        keys = [(index_key(atom), 1 << k) for k, ((req, _), _) in enumerate(analysed)
+                for atom in req or () if not atom.startswith(START)]
+        for k, ((req, _), _) in enumerate(analysed):
             if not req:
-                self.always |= bit
+                self.always |= 1 << k
             for atom in req or ():
                 if atom.startswith(START):
-                    self.starts[atom[1:]] = self.starts.get(atom[1:], 0) | bit
-                    continue
-                kind, s = _index_key(atom)
-                if kind == "word":
-                    self.words[s] = self.words.get(s, 0) | bit
-                elif kind == "sub":
-                    self.substrings[s] = self.substrings.get(s, 0) | bit
-                else:
-                    table = (self.heads if kind == "head" else self.tails).setdefault(
-                        s[:3] if kind == "head" else s[-3:], {})
-                    table[s] = table.get(s, 0) | bit
+                    self.starts[atom[1:]] = self.starts.get(atom[1:], 0) | 1 << k
+        for (kind, s), bit in keys + list(self.terms.atoms.items()):  # the terms' look-ups too
+            if kind == "word":
+                self.words[s] = self.words.get(s, 0) | bit
+            elif kind == "sub":
+                self.substrings[s] = self.substrings.get(s, 0) | bit
+            else:
+                table = (self.heads if kind == "head" else self.tails).setdefault(
+                    s[:3] if kind == "head" else s[-3:], {})
+                table[s] = table.get(s, 0) | bit
         #: (substring, its characters, mask): a document without one of the characters
         #: need not be searched for it
-        self.substring_tests = tuple((s, frozenset(s), bits) for s, bits in self.substrings.items())
+        self.substring_tests = tuple((s, frozenset(s), bits) for s, bits in self.substrings.items()
+                                     if not TOKEN.fullmatch(s))
+        #: the substrings of token characters only ("newsletter"): a block has one exactly
+        #: when one of its tokens does, so they are looked up with the tokens
+        self.infixes = tuple((s, bits) for s, bits in self.substrings.items() if TOKEN.fullmatch(s))
         self.start_lengths = tuple(sorted({len(p) for p in self.starts}))
         #: every prefix of a start: a block whose first n characters are none has no start
         #: of more than n characters either
         self.start_prefixes = frozenset(p[:n] for p in self.starts for n in range(len(p) + 1))
         #: token -> token_bits(token), for the tokens seen so far (a cache, cleared when full)
         self._known: dict[str, int] = {}
-        limits = [limit for _, limit in tests]
+        limits = [limit for (_, limit), _ in analysed]
         top = max((n for n in limits if n is not None), default=0)
         too_long = [0] * (top + 2)  # too_long[n]: the rules whose bound is n - 1
         for k, m in enumerate(limits):
@@ -163,24 +160,10 @@ class Prefilter:
                 too_long[m + 1] |= 1 << k
         #: fits[n]: the rules a block of n characters is not too long for (n > top: fits[-1])
         self.fits = []
-        fits = (1 << len(tests)) - 1
+        fits = (1 << (len(limits) + len(self.terms.atoms))) - 1  # the terms' bits always fit
         for length in range(top + 2):
             fits &= ~too_long[length]
             self.fits.append(fits)
-
-    def _gate(self, found: int) -> int:
-        """The patterns of `found` (bits of patterns and alternatives) that are not split
-        into alternatives, or one of whose alternatives is in it too."""
-        if not self.split:
-            return found
-        alts = found >> self.patterns_mask.bit_length()
-        ok = 0
-        owners = self.owners
-        while alts:
-            low = alts & -alts
-            ok |= owners[low.bit_length() - 1]
-            alts ^= low
-        return found & self.patterns_mask & (ok | ~self.split)
 
     def token_bits(self, token: str) -> int:
         """Bit mask of the patterns whose requirement this token meets."""
@@ -190,6 +173,9 @@ class Prefilter:
                 found |= bits
         for tail, bits in self.tails.get(token[-3:], {}).items():
             if token.endswith(tail):
+                found |= bits
+        for infix, bits in self.infixes:
+            if infix in token:
                 found |= bits
         return found
 
@@ -222,7 +208,7 @@ class Prefilter:
         for token in new:
             known[token] = self.token_bits(token)
         get, always = known.__getitem__, self.always
-        found = [reduce(or_, map(get, toks), always) for toks in tokens]
+        found = [reduce(or_, filter(None, map(get, toks)), always) for toks in tokens]  # most are 0
         if not lows:
             return found
         # a substring's occurrences in the document, each placed in its block (an occurrence
@@ -243,15 +229,18 @@ class Prefilter:
                     at = find(s, at + 1)
         fits, top = self.fits, len(self.fits) - 1
         starts, lengths, prefixes = self.starts, self.start_lengths, self.start_prefixes
+        refine = self.terms.refine
         for i, low in enumerate(lows):
+            first = None
+            begins = 0
             if lengths:
                 first = fold_start(low)
                 for n in lengths:
                     key = first[:n]
                     if key not in prefixes:
                         break  # no longer start begins with it either
-                    found[i] |= starts.get(key, 0)
-            found[i] = self._gate(found[i] & fits[min(len(texts[i]), top)])
+                    begins |= starts.get(key, 0)
+            found[i] = refine((found[i] | begins) & fits[min(len(texts[i]), top)], texts[i], low, first)
         return found
 
     def candidates(self, text: str) -> list[int]:
