@@ -23,6 +23,7 @@ from cleaner.engine.decode import (
     viterbi,
 )
 from cleaner.engine.features import block_features
+from cleaner.engine.features.conjoin import regime, renamed
 from cleaner.engine.features.text import Local
 from cleaner.engine.language import GUESS_WORDS, Stoplists, script_language
 from cleaner.engine.segment import segment
@@ -55,13 +56,19 @@ class _DocCache:
 
 @dataclass
 class _Pass:
-    """One decoding pass over a text (which is the original text in pass 1)."""
+    """One decoding pass over a text (which is the original text in pass 1). `features` are
+    named as before their renaming for the document's regime `tag` (see `named`)."""
 
     blocks: list[Block]
     states: list[State]
     signals: list[list[Signal]]
     features: list[dict[str, float]]
     emissions: list[list[float]]
+    tag: str | None = None
+
+    def named(self, i: int) -> dict[str, float]:
+        """Block i's features as block_features names them (renamed for the regime)."""
+        return renamed(self.features[i], self.tag)
 
 
 class Cleaner:
@@ -83,6 +90,7 @@ class Cleaner:
         if self.config.headline == "drop":
             self.weights = self.weights.dropping_headline()
         self.stoplists = Stoplists.load(cache)
+        self._cited: dict[str, str] = {}  # feature -> cite(feature), as removals name them
 
     def __reduce__(self):
         return (Cleaner, (self.config,))
@@ -126,8 +134,9 @@ class Cleaner:
 
     def _analyse(self, text: str, doc: Document, stopwords: frozenset[str],
                  cache: _DocCache, problems: list[Problem], wrapped: bool | None = None,
-                 blocks: list[Block] | None = None):
-        """What `analyse` returns, for `text` (its `blocks` when they are known)."""
+                 blocks: list[Block] | None = None, rename: bool = True):
+        """What `analyse` returns, for `text` (its `blocks` when they are known); without
+        `rename`, the features as block_features names them before renaming them."""
         if blocks is None:
             blocks = segment(text, wrapped)
         site = self._site(doc)
@@ -136,16 +145,19 @@ class Cleaner:
         if new:  # the prefilter scans these blocks together, once
             known.update(zip(new, self.ruleset.signals_many(new, site, problems)))
         signals = [known[b.text] for b in blocks]
-        return blocks, signals, block_features(blocks, signals, stopwords, site, cache.local)
+        return blocks, signals, block_features(blocks, signals, stopwords, site, cache.local, rename)
 
     def _decode(self, text: str, doc: Document, stopwords: frozenset[str],
                 cache: _DocCache, problems: list[Problem], wrapped: bool | None = None,
                 blocks: list[Block] | None = None) -> _Pass:
-        blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped, blocks)
-        emissions = self.weights.emit_all(feats)
+        blocks, signals, feats = self._analyse(text, doc, stopwords, cache, problems, wrapped, blocks,
+                                               rename=False)
+        tag = regime(feats[0]) if feats else None
+        emissions = self.weights.emit_all(feats, tag)
+        # (free_insert reads names that renaming keeps, or prefixes of the renamed ones)
         states = viterbi(emissions, self.weights, self.config.keep_nonempty,
                          [free_insert(f) for f in feats])
-        return _Pass(blocks, states, signals, feats, emissions)
+        return _Pass(blocks, states, signals, feats, emissions, tag)
 
     def _clean(self, doc: Document) -> Result:
         """Clean with the document's language; when it is guessed and the clean text guesses
@@ -159,7 +171,7 @@ class Cleaner:
         while True:
             result = self._clean_as(doc, self.stoplists.lists[language], _DocCache(signals), problems)
             tried.append(language)
-            if not result.removed and not any(d.trimmed for d in result.decisions):
+            if not any(not d.kept or d.trimmed for d in result.decisions):  # (none removed or trimmed)
                 return result  # the same words: the same guess
             again = self._language(doc, result.text)
             if again in tried:
@@ -193,22 +205,26 @@ class Cleaner:
                 current = self._decode(text, doc, stopwords, cache, problems, blocks=ahead)
                 ahead = None
             changed = False
-            owned = [self._owners(starts, kept_spans, omap(b.start), omap(b.end - 1) + 1) if pass_no > 1 else [i]
-                     for i, b in enumerate(current.blocks)]
-            flat = [j for owners in owned for j in owners]
-            if len(flat) != len(set(flat)):
-                return None  # an original block is now several blocks
+            if pass_no == 1:  # (the original's blocks: each its own)
+                owned = [[i] for i in range(len(current.blocks))]
+            else:
+                owned = [self._owners(starts, kept_spans, omap(b.start), omap(b.end - 1) + 1) for b in current.blocks]
+                flat = [j for owners in owned for j in owners]
+                if len(flat) != len(set(flat)):
+                    return None  # an original block is now several blocks
             for i, block in enumerate(current.blocks):
                 owners = owned[i]
                 state = current.states[i]
                 if state is not State.BODY:
                     changed = True
-                    reasons = self._reasons(current.features[i], current.signals[i], current.emissions[i], state)
+                    named = current.named(i)
+                    reasons = self._reasons(named, current.signals[i], current.emissions[i], state)
                     for j in owners:
-                        decisions[j] = self._decision(orig_blocks[j], state, current, i, reasons, pass_no)
+                        decisions[j] = self._decision(orig_blocks[j], state, current.signals[i], named,
+                                                      reasons, pass_no)
                         del kept_spans[j]
                     continue
-                cut = apply_trims(block.text, current.signals[i])
+                cut = apply_trims(block.text, current.signals[i]) if current.signals[i] else None
                 if cut is None:
                     continue
                 (ks, ke), trim_ids = cut
@@ -217,7 +233,8 @@ class Cleaner:
                 if ks == ke:  # trimmed to nothing: the block goes
                     changed = True
                     for j in owners:
-                        decisions[j] = self._decision(orig_blocks[j], state, current, i, trim_ids, pass_no)
+                        decisions[j] = self._decision(orig_blocks[j], state, current.signals[i], current.named(i),
+                                                      trim_ids, pass_no)
                         del kept_spans[j]
                     continue
                 if len(owners) == 1:  # (a block spanning several original ones is not trimmed)
@@ -266,7 +283,10 @@ class Cleaner:
             elif feature == "rule.end":
                 sources = [s.source for s in signals if s.effect == "end"]
             else:
-                sources = [cite(feature)]
+                cited = self._cited.get(feature)
+                if cited is None:
+                    cited = self._cited[feature] = cite(feature)
+                sources = [cited]
             for source in sources:
                 by_source[source] = by_source.get(source, 0.0) + weight
         ranked = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -277,11 +297,12 @@ class Cleaner:
         return tuple(dict.fromkeys(out))
 
     @staticmethod
-    def _decision(block: Block, state: State, current: _Pass, i: int,
+    def _decision(block: Block, state: State, signals: Sequence[Signal], features: Mapping[str, float],
                   reasons: Sequence[str], pass_no: int) -> Decision:
+        """A removal: the block's signals, then its named heuristics (`features`, renamed)."""
         heur = tuple(Signal(source=f, category="heuristic", effect="feature", weight=v)
-                     for f, v in current.features[i].items() if f.startswith("h."))
-        return Decision(block, state, False, tuple(current.signals[i]) + heur,
+                     for f, v in features.items() if f.startswith("h."))
+        return Decision(block, state, False, tuple(signals) + heur,
                         tuple(reasons), (), (), pass_no)
 
 

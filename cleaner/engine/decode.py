@@ -8,10 +8,11 @@ features; all numbers live in one data file, ``cleaner/engine/weights.toml``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from cleaner.engine.features.conjoin import Row, regime_rows
 from cleaner.engine.features.context import REGIMES
 from cleaner.io.cache import DiskCache, code_digest
 from cleaner.model import STATES, State
@@ -96,8 +97,11 @@ class WeightsError(ValueError):
 class Weights:
     start: Mapping[State, float]
     transition: Mapping[tuple[State, State], float]
-    emission: Mapping[str, tuple[float, float, float, float]]  # feature -> per STATES
+    emission: Mapping[str, Row]  # feature -> per STATES
     source: str
+    #: regime -> regime_rows(emission, regime), made when first asked for (see emit_all)
+    _by_regime: dict[str, tuple[dict[str, Row], dict[str, Row]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None, cache: DiskCache | None = None) -> "Weights":
@@ -167,34 +171,45 @@ class Weights:
         """A block's score for each of STATES."""
         return self.emit_all((features,))[0]
 
-    def emit_all(self, feats: Sequence[Mapping[str, float]]) -> list[list[float]]:
+    def emit_all(self, feats: Sequence[Mapping[str, float]], tag: str | None = None) -> list[list[float]]:
         """`emit` for every block of a document, adding up the same numbers in the same
-        order; which names are evidence (has_evidence) is found once per name."""
-        get = self.emission.get
+        order; which names are evidence (has_evidence) is found once per name. With the
+        regime `tag`, `feats` are named as before `conjoined` renames them for it: the
+        scores are those of the renamed features (the names it keeps first, then the
+        renamed ones, as it orders them), without renaming them."""
+        if tag is None:
+            gets: tuple = (self.emission.get,)
+        else:
+            rows = self._by_regime.get(tag)
+            if rows is None:
+                rows = self._by_regime[tag] = regime_rows(self.emission, tag)
+            gets = (rows[0].get, rows[1].get)
         evidence: dict[str, bool] = {}
         out = []
         for features in feats:
             head = body = insert = tail = 0.0
-            for name, value in features.items():
-                row = get(name)
-                if row is None:
-                    continue
-                if value == 1.0:  # (most features: the same sums, without multiplying)
-                    h, b, i, t = row
-                    head += h
-                    body += b
-                    insert += i
-                    tail += t
-                else:
-                    head += value * row[0]
-                    body += value * row[1]
-                    insert += value * row[2]
-                    tail += value * row[3]
+            items = features.items()
+            for get in gets:
+                for name, value in items:
+                    row = get(name)
+                    if row is None:
+                        continue
+                    if value == 1.0:  # (most features: the same sums, without multiplying)
+                        h, b, i, t = row
+                        head += h
+                        body += b
+                        insert += i
+                        tail += t
+                    else:
+                        head += value * row[0]
+                        body += value * row[1]
+                        insert += value * row[2]
+                        tail += value * row[3]
             scores = [head, body, insert, tail]
             if CERTAIN in features:
                 scores[_BODY] -= CERTAIN_PENALTY
             if not _EVIDENCE_NEEDED.isdisjoint(features):  # prose, or a bare regime
-                for name in features:
+                for name in features:  # (renaming keeps what is evidence: see is_evidence)
                     own = evidence.get(name)
                     if own is None:
                         own = evidence[name] = is_evidence(name)

@@ -21,15 +21,17 @@ WRAP_SHARE, WRAP_FILL = 0.8, 0.6
 def _lines(text: str) -> list[tuple[int, int]]:
     """Content spans (start, end) of lines, stripped; (start, start) for blank lines."""
     spans = []
+    append = spans.append
     pos = 0
     for line in text.split("\n"):
+        size = len(line)
         stripped = line.strip()
         if stripped:
-            start = pos + len(line) - len(line.lstrip())
-            spans.append((start, start + len(stripped)))
+            start = pos + size - len(line.lstrip()) if line[0].isspace() else pos
+            append((start, start + len(stripped)))
         else:
-            spans.append((pos, pos))
-        pos += len(line) + 1
+            append((pos, pos))
+        pos += size + 1
     if not text or text.endswith("\n"):
         spans.pop()  # what follows the last line break is not a line
     return spans

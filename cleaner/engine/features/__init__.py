@@ -32,9 +32,11 @@ def block_features(
     stopwords: frozenset[str],
     site: str | None,
     cache: dict[str, Local] | None = None,
+    renamed: bool = True,
 ) -> list[dict[str, float]]:
     """One feature dict per block, from the block itself and its document. `cache` (text ->
-    Local) is shared by the passes over one document."""
+    Local) is shared by the passes over one document. Without `renamed`, the features are
+    named as before step 4 (the decoder weighs them as renamed: see Weights.emit_all)."""
     # 1. text only: each distinct text once; a rule other than a trim makes a block `ruled`
     cache = {} if cache is None else cache
     local = []
@@ -44,14 +46,14 @@ def block_features(
             loc = cache[b.text] = local_features(b.text, stopwords)
         local.append(loc)
     ruled = [bool(sigs) and any(s.effect in EVIDENCE for s in sigs) for sigs in signals]
-    feats = [{**loc.feats, **rule_features(sigs)} if sigs else dict(loc.feats) for loc, sigs in zip(local, signals)]
     norms = [loc.norm for loc in local]
     counts = [loc.count for loc in local]
     prose = [loc.prose for loc in local]
 
-    # 2. context
-    for f, around in zip(feats, context_features(blocks, counts, prose)):
-        f.update(around)
+    # 2. context (each dict made once: the text's features, the rules', then the context's)
+    around = context_features(blocks, counts, prose)
+    feats = [{**loc.feats, **rule_features(sigs), **ctx} if sigs else {**loc.feats, **ctx}
+             for loc, sigs, ctx in zip(local, signals, around)]
     sequence_features(feats, ruled)
     comment_features(signals, feats, ruled)
 
@@ -74,6 +76,6 @@ def block_features(
     repeats.listed_features(feats, counts, ruled)
 
     # 4. conjunctions: one regime per document
-    if feats:  # every block names the document's regime
+    if feats and renamed:  # every block names the document's regime
         conjoined(feats, regime(feats[0]))
     return feats

@@ -10,7 +10,7 @@ runs, its position, the document's shape and regime, and what the sequence has s
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Sequence
 
 from cleaner.model import Block
@@ -39,19 +39,22 @@ def context_features(blocks: Sequence[Block], counts: Sequence[int], prose: Sequ
     """Per block: the share of prose around it, menu runs, its position (relative, first,
     last), and the document's shape and regime (`prose`: whether each block is prose)."""
     n = len(blocks)
-    short = [0 < counts[i] <= SHORT_WORDS for i in range(n)]
+    short = [0 < count <= SHORT_WORDS for count in counts[:n]]
     run = [0] * n  # length of the run of short blocks each block belongs to
     i = 0
     while i < n:
-        j = i
+        if not short[i]:
+            i += 1
+            continue
+        j = i + 1
         while j < n and short[j]:
             j += 1
-        for k in range(i, j):
-            run[k] = j - i
-        i = max(j, i + 1)
+        run[i:j] = [j - i] * (j - i)
+        i = j
     total = max(1, blocks[-1].end) if blocks else 1
-    prose_chars = sum(len(b.text) for b, p in zip(blocks, prose) if p)
-    all_chars = max(1, sum(len(b.text) for b in blocks))
+    sizes = [len(b.text) for b in blocks]
+    prose_chars = sum(compress(sizes, prose))
+    all_chars = max(1, sum(sizes))
     doc_share = prose_chars / all_chars
     doc_feature = "doc.prose:" + next((name for bound, name in DOC_BINS if doc_share < bound), "hi")
     short_share = sum(short) / max(1, n)

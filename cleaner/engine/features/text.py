@@ -34,7 +34,8 @@ CJK_CHARS_PER_WORD = 1.5
 _STOPS, _CLOSERS = ".!?…:;。！？：；", "\"'”’»)]」』）】"  # (with the full-width CJK stops)
 _END_PUNCT = regex.compile(f"[{regex.escape(_STOPS)}][{regex.escape(_CLOSERS)}]*$")
 _STOPS_SET = frozenset(_STOPS)
-_ANY_PUNCT = regex.compile(r"[.!?…;。！？；]")
+#: Punctuation that a sentence has somewhere (punct.none: none of these in the block).
+_ANY_PUNCT = ".!?…;。！？；"
 _URL = regex.compile(r"(?i)\bhttps?://|\bwww\.\w")
 _ARROW_CHARS = "|»›•→←▸►"
 _NAV_WORD = regex.compile(r"(?i)^(?:next|previous|prev|more|back|home|menu|search|close|open|login|log in|sign in|subscribe)$")
@@ -70,6 +71,8 @@ LINKISH_MAX_WORDS = 15
 TITLECASE_SHARE = 0.75
 #: Words are normalised and counted this many characters of a block at a time.
 WORDS_PIECE = 1 << 16
+#: A date line has at most this many words (each one word for norm(): see local_features).
+DATE_MAX_WORDS = 10
 #: Words that title-case and caption tests pass over.
 SMALL_WORDS = frozenset("a an and & of the in on at for to with by or de la van von".split())
 
@@ -147,17 +150,17 @@ def is_titlecase(raw_words: Sequence[str]) -> bool:
 
 def is_date_only(raw_words: Sequence[str]) -> bool:
     """A line that is a date or a time and little else."""
-    if not raw_words or len(raw_words) > 10 or not any(w.isdigit() for w in raw_words):
+    if not raw_words or len(raw_words) > DATE_MAX_WORDS or not any(map(str.isdigit, raw_words)):
         return False
-    other = sum(1 for w in raw_words if not _DATE_TOKEN.match(w))
-    return other == 0
+    return all(map(_DATE_TOKEN.match, raw_words))
 
 
 def is_linkish(text: str) -> bool:
     """URLs, arrow and bar separators, or a single navigation word."""
     if ("://" in text or "w." in text or "W." in text) and _URL.search(text):  # (what a URL needs)
         return True
-    if sum(map(text.count, _ARROW_CHARS)) >= 2:
+    # (all of _ARROW_CHARS but the bar are non-ASCII: an ASCII text has only bars)
+    if (text.count("|") if text.isascii() else sum(map(text.count, _ARROW_CHARS))) >= 2:
         return True
     word = text.strip(" »›→←<>")
     return len(word) <= _NAV_LONGEST and bool(_NAV_WORD.match(word))
@@ -174,7 +177,7 @@ def shape_features(text: str, prose: bool) -> dict[str, float]:
         f["shape:dash"] = 1.0
     if text.startswith(_QUOTES):
         f["shape:quote"] = 1.0
-    if not (text[:1].isascii() and text[:1].isalpha()) and _NUMERIC.match(text):  # (not for a letter first)
+    if not text[:1].isalpha() and _NUMERIC.match(text):  # (a letter is a word character: no match)
         f["shape:numeric"] = 1.0
     if text.isupper() and sum(1 for c in text if c.isalpha()) >= 4:
         f["shape:allcaps"] = 1.0
@@ -206,12 +209,14 @@ def local_features(text: str, stopwords: frozenset[str]) -> Local:
     f[_length_feature(count)] = 1.0
     if ends:
         f["punct.end"] = 1.0
-    elif count >= 3 and not _ANY_PUNCT.search(text):
+    elif count >= 3 and not any(map(text.__contains__, _ANY_PUNCT)):
         f["punct.none"] = 1.0
     stop = _stop_bin(count, stops)
     if stop:
         f[stop] = 1.0
-    raw = text.split(None, TITLECASE_MAX_WORDS)  # the tests below want a few words: more is "too many"
+    # the tests below want a few words: more is "too many"; a date line's words are all
+    # letters and digits, so it has as many words as `count` (a long sentence is no date)
+    raw = text.split(None, TITLECASE_MAX_WORDS) if not ends or count <= DATE_MAX_WORDS else ()
     if not ends and is_titlecase(raw):
         f["h.titlecase"] = 1.0
     if count <= LINKISH_MAX_WORDS and is_linkish(text):
