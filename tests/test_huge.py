@@ -43,8 +43,10 @@ def test_the_prefilter_in_pieces_and_batches_finds_what_each_block_whole_does(pf
 def test_tokens_of_a_long_block_are_its_tokens(monkeypatch):
     monkeypatch.setattr(prefilter, "TOKENS_PIECE", 5)
     low = "share this: abcdefghij klm 12345678 x-y…z " * 3
-    assert sorted(prefilter._tokens(low)) == sorted(set(prefilter.TOKEN.findall(low)))
+    assert sorted(prefilter._tokens(low)) == sorted({t.encode() for t in prefilter.TOKEN.findall(low)})
     assert len(prefilter._tokens(low)) == len(set(prefilter._tokens(low)))  # distinct, for a long block
+    kept = prefilter._kept(low, b"abc: ")  # each character not dropped, once
+    assert sorted(kept.decode()) == sorted(set(low) - set("abc: "))
 
 
 def test_text_features_counted_in_pieces_are_the_same(cleaner, monkeypatch):

@@ -277,3 +277,35 @@ def test_a_literal_a_match_ends_soon_after_is_looked_for_near_the_end():
     wide = "x | Jane/G" + "ﬃ" * 24  # casefolded, each "ﬃ" is three characters: still near enough
     assert regex.search(pattern, wide) and pf.candidates(wide) == [0]
     assert pf.candidates("a | b/c " + "and the rest of a long paragraph " * 5) == []
+
+
+def test_the_caches_of_token_masks_and_of_tests_give_what_a_fresh_prefilter_does(monkeypatch):
+    from cleaner.packs import prefilter, terms
+
+    blocks = _examples()[:400] + ["Фото: ©", "写真 — x", "İnstagram ✓", ""]
+    want = Prefilter([r.pattern for r in BUILTIN]).masks(blocks)
+    monkeypatch.setattr(prefilter, "KNOWN_TOKENS", 5)  # cleared again and again
+    monkeypatch.setattr(terms, "PLANS", 3)
+    pf = Prefilter([r.pattern for r in BUILTIN])
+    assert [pf.mask(b) for b in blocks] == want and pf.masks(blocks) == want
+    assert len(pf._known) <= 5 and len(pf.terms._plans) <= 3
+
+
+def test_a_substring_is_found_in_a_block_only_with_all_its_characters():
+    pf = Prefilter([r":-\)", r"все права защищены", r"(?i)^\|$"])
+    assert pf.masks(["foo:-)", "все права защищены.", "foo:", "-) все права", "|", "a|"]) == [1, 2, 0, 0, 4, 0]
+    assert pf.masks(["все права", "защищены"]) == [0, 0]  # across two blocks: in neither
+
+
+def test_a_term_tested_once_for_the_terms_that_share_it():
+    from cleaner.packs.terms import _absorbed, _factored, _implies, _needed
+
+    sub = ("clause", (False, 0, (), ("photo",), (), ()))
+    near_end = ("clause", (False, 0, (), (), (), (("photo:", 9),)))
+    assert _implies(near_end, sub) and not _implies(sub, near_end)
+    assert _implies(("size", 40), ("size", 60)) and not _implies(("size", 60), ("size", 40))
+    assert _needed([("size", 40), sub, near_end]) == [("size", 40), near_end]
+    assert _absorbed([[sub, ("size", 40)], [sub], [near_end]]) == [[sub]]
+    assert _factored([["a", "b"], ["a", "c"], ["d"]]) == "(a and ((b) or (c))) or (d)"
+    assert _factored([["a"], ["a", "c"]]) == "(a)"
+    assert _factored([]) == ""

@@ -10,6 +10,8 @@ against the `regex` package over every code point.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from operator import methodcaller
 
 import regex
 
@@ -67,10 +69,21 @@ def casefold(text: str) -> str:
     return "".join(text[i:i + FOLD_PIECE].casefold() for i in range(0, len(text), FOLD_PIECE))
 
 
+#: "i" and a combining dot (a casefolded "İ") as a plain "i", see fold_block.
+_DOTTED_I = methodcaller("replace", "i\u0307", "i")
+
+
 def fold_block(text: str) -> str:
     """The block as the prefilter tests it: casefolded, and "İ" (which `regex` matches to
     "i" ignoring case, but which casefolds to "i" and a combining dot) as a plain "i"."""
     return casefold(text).replace("i\u0307", "i")
+
+
+def fold_blocks(texts: Sequence[str]) -> list[str]:
+    """fold_block of each text (the loop in C when none is long)."""
+    if max(map(len, texts), default=0) > FOLD_PIECE:
+        return [fold_block(t) for t in texts]
+    return list(map(_DOTTED_I, map(str.casefold, texts)))
 
 
 def fold_start(low: str) -> str:

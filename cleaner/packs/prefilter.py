@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import reduce
 from itertools import accumulate
-from operator import or_
+from operator import methodcaller, or_
 from typing import Sequence
 
-from cleaner.packs.folding import fold_block, fold_start
+from cleaner.packs.folding import fold_blocks, fold_start
 from cleaner.packs.patterns import (
     START,
     TOKEN,
@@ -37,21 +38,44 @@ BATCH_CHARS = 1 << 18
 #: ...and finds the tokens of a longer block a piece of about this many characters at a time.
 TOKENS_PIECE = 1 << 16
 _NOT_TOKEN = re.compile(r"[^a-z0-9]")
+#: A folded block's UTF-8 bytes translated with this table (token characters kept, every
+#: other byte a space) split into its tokens: TOKEN's characters are ASCII, and no byte
+#: of another character's UTF-8 form is ASCII.
+_TOKEN_BYTES = bytes(c if TOKEN.fullmatch(chr(c)) else 0x20 for c in range(256))
 
 
-def _tokens(low: str) -> Sequence[str]:
-    """TOKEN.findall(low); for a long block its distinct tokens, found piece by piece
-    (a piece ends before a character no token holds, so no token is cut)."""
+#: A folded block's UTF-8 bytes (a lone surrogate as its three bytes), and their tokens.
+_ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
+_TOKENIZE = methodcaller("translate", _TOKEN_BYTES)
+
+
+def _encode(low: str) -> bytes:
+    """A folded block's UTF-8 bytes."""
+    return _ENCODE(low)
+
+
+def _tokens(low: str) -> Sequence[bytes]:
+    """TOKEN.findall(low), as bytes; for a long block its distinct tokens, found piece by
+    piece (a piece ends before a character no token holds, so no token is cut)."""
     if len(low) <= TOKENS_PIECE:
-        return TOKEN.findall(low)
-    out: set[str] = set()
+        return _encode(low).translate(_TOKEN_BYTES).split()
+    out: set[bytes] = set()
     start = 0
     while start < len(low):
         m = _NOT_TOKEN.search(low, start + TOKENS_PIECE)
         end = m.start() if m else len(low)
-        out.update(TOKEN.findall(low, start, end))
+        out.update(_encode(low[start:end]).translate(_TOKEN_BYTES).split())
         start = end
     return list(out)
+
+
+def _kept(low: str, unmarked: bytes) -> bytes:
+    """A long block's UTF-8 bytes without `unmarked`: each character kept once, found a
+    piece at a time."""
+    out: set[str] = set()
+    for start in range(0, len(low), TOKENS_PIECE):
+        out.update(_encode(low[start:start + TOKENS_PIECE]).translate(None, unmarked).decode("utf-8", "surrogatepass"))
+    return _encode("".join(out))
 
 
 def analysis(pattern: str) -> tuple:
@@ -90,6 +114,26 @@ def _terms(pattern: str, parsed, limit: int | None) -> list[tuple[tuple, int | N
         tail = 1 if _to_end(list(sub)) else None
         out.extend((tuple(sorted(t)), bound) for t in _dnf(list(sub), False, False, True, tail))
     return out
+
+
+class _Known(dict):
+    """Token (bytes) -> its mask (`bits`, of the token as a str), for the tokens seen so
+    far: a cache, cleared when it has KNOWN_TOKENS of them."""
+
+    __slots__ = ("bits",)
+
+    def __init__(self, bits: Callable[[str], int]):
+        super().__init__()
+        self.bits = bits
+
+    def __missing__(self, token: bytes) -> int:
+        if len(self) >= KNOWN_TOKENS:
+            self.clear()
+        found = self[token] = self.bits(token.decode())
+        return found
+
+    def __reduce__(self) -> tuple:
+        return _Known, (self.bits,)  # pickled empty
 
 
 class Prefilter:
@@ -139,19 +183,35 @@ class Prefilter:
                 table = (self.heads if kind == "head" else self.tails).setdefault(
                     s[:3] if kind == "head" else s[-3:], {})
                 table[s] = table.get(s, 0) | bit
-        #: (substring, its characters, mask): a document without one of the characters
-        #: need not be searched for it
-        self.substring_tests = tuple((s, frozenset(s), bits) for s, bits in self.substrings.items()
-                                     if not TOKEN.fullmatch(s))
+        #: marks[byte]: the bits of a substring of one ASCII character (",", "|"), the
+        #: block's "marks"; a block's UTF-8 bytes without `unmarked` (the other ASCII ones)
+        #: are its marks and the characters it has that are not ASCII
+        self.marks = [self.substrings.get(chr(c), 0) if c < 128 and not TOKEN.fullmatch(chr(c)) else 0
+                      for c in range(256)]
+        self.unmarked = bytes(c for c in range(128) if not self.marks[c])
+        #: the other substrings (not of token characters only, nor one ASCII character) as
+        #: (substring, mask) under one of their characters that are not ASCII or are marks,
+        #: with all those characters: a document that has not all of them (a block of only
+        #: ASCII characters has none but marks) need not be searched for it; under "" the
+        #: substrings with none ("you have ")
+        self.substring_tests: dict[str, list[tuple[str, frozenset[str], int]]] = {}
+        for sub, bits in self.substrings.items():
+            if not TOKEN.fullmatch(sub) and not (len(sub) == 1 and sub.isascii()):
+                need = frozenset(c for c in sub if not c.isascii() or self.marks[ord(c)])
+                key = max(need, key=lambda c: (not c.isascii(), ord(c)), default="")
+                self.substring_tests.setdefault(key, []).append((sub, need, bits))
         #: the substrings of token characters only ("newsletter"): a block has one exactly
         #: when one of its tokens does, so they are looked up with the tokens
         self.infixes = tuple((s, bits) for s, bits in self.substrings.items() if TOKEN.fullmatch(s))
-        self.start_lengths = tuple(sorted({len(p) for p in self.starts}))
-        #: every prefix of a start: a block whose first n characters are none has no start
-        #: of more than n characters either
-        self.start_prefixes = frozenset(p[:n] for p in self.starts for n in range(len(p) + 1))
-        #: token -> token_bits(token), for the tokens seen so far (a cache, cleared when full)
-        self._known: dict[str, int] = {}
+        #: every prefix of a start (the block's first characters might begin with) -> the
+        #: bits of the starts it begins with
+        self.start_bits: dict[str, int] = {}
+        for p in self.starts:
+            for n in range(len(p) + 1):
+                self.start_bits[p[:n]] = 0
+        for p in sorted(self.start_bits, key=len):
+            self.start_bits[p] = self.start_bits[p[:-1]] | self.starts.get(p, 0) if p else 0
+        self._known = _Known(self.token_bits)
         limits = [limit for (_, limit), _ in analysed]
         top = max((n for n in limits if n is not None), default=0)
         too_long = [0] * (top + 2)  # too_long[n]: the rules whose bound is n - 1
@@ -186,8 +246,11 @@ class Prefilter:
     def masks(self, texts: Sequence[str]) -> list[int]:
         """mask(t) for each of a document's blocks, worked out for blocks of about
         BATCH_CHARS characters at once (so that a huge document is never one list of
-        tokens): each distinct token of a batch is looked up once (the token loop runs in
-        C), and a substring is looked for block by block only when the batch has it."""
+        tokens): each step over the blocks runs in C as far as it can (their tokens' masks
+        are dictionary look-ups), and a substring is looked for block by block only when the
+        batch has all the characters of it that are not ASCII and its marks (see __init__)."""
+        if sum(map(len, texts)) < BATCH_CHARS:
+            return self._batch_masks(texts)
         out: list[int] = []
         start = size = 0
         for i, text in enumerate(texts):
@@ -198,27 +261,46 @@ class Prefilter:
         return out
 
     def _batch_masks(self, texts: Sequence[str]) -> list[int]:
-        lows = [fold_block(t) for t in texts]
-        tokens = [_tokens(low) for low in lows]
-        known = self._known
-        new = set().union(*tokens).difference(known)
-        if len(known) + len(new) > KNOWN_TOKENS:
-            known.clear()
-            new = set().union(*tokens)
-        for token in new:
-            known[token] = self.token_bits(token)
-        get, always = known.__getitem__, self.always
+        if not texts:
+            return []
+        lows = fold_blocks(texts)
+        if max(map(len, lows)) <= TOKENS_PIECE:
+            codes = list(map(_ENCODE, lows))
+            tokens = list(map(bytes.split, map(_TOKENIZE, codes)))
+            kept = [c.translate(None, self.unmarked) for c in codes]
+        else:
+            tokens = [_tokens(low) for low in lows]
+            kept = [_kept(low, self.unmarked) for low in lows]
+        get, mark, always = self._known.__getitem__, self.marks.__getitem__, self.always  # (see _Known)
         found = [reduce(or_, filter(None, map(get, toks)), always) for toks in tokens]  # most are 0
-        if not lows:
-            return found
+        found = [reduce(or_, filter(None, map(mark, set(m))), bits) if m else bits for bits, m in zip(found, kept)]
+        self._find_substrings(found, lows, set(b"".join(kept).decode("utf-8", "surrogatepass")))
+        firsts = list(map(fold_start, lows))
+        start_bits = self.start_bits
+        if start_bits:
+            for i, first in enumerate(firsts):
+                n = 1
+                while n <= len(first) and first[:n] in start_bits:
+                    n += 1  # (every prefix of a start is in start_bits)
+                found[i] |= start_bits[first[:n - 1]]
+        fits, top = self.fits, len(self.fits) - 1
+        sizes = list(map(len, texts))
+        found = [bits & fits[min(size, top)] for bits, size in zip(found, sizes)]
+        return self.terms.refine(found, sizes, lows, firsts)
+
+    def _find_substrings(self, found: list[int], lows: list[str], chars: set[str]) -> None:
+        """Adds to `found` the bits of the substrings the blocks (folded `lows`) have, of
+        those whose characters that are not ASCII or are marks are all in `chars`."""
+        tests = self.substring_tests
+        todo = [t for key in chars.intersection(tests) for t in tests[key] if t[1] <= chars] + tests.get("", [])
+        if not todo:
+            return
         # a substring's occurrences in the document, each placed in its block (an occurrence
         # across two blocks is in neither); then the search goes on from the next block
         doc = "\n".join(lows)
         ends = list(accumulate(len(low) + 1 for low in lows))  # ends[i]: one past block i's "\n"
-        find, block_of, chars = doc.find, bisect_right, set(doc)
-        for s, need, bits in self.substring_tests:
-            if not need <= chars:
-                continue  # a character of it is nowhere in the document (most scripts' are not)
+        find, block_of = doc.find, bisect_right
+        for s, _, bits in todo:
             at = find(s)
             while at >= 0:
                 i = block_of(ends, at)
@@ -227,21 +309,6 @@ class Prefilter:
                     at = find(s, ends[i])
                 else:
                     at = find(s, at + 1)
-        fits, top = self.fits, len(self.fits) - 1
-        starts, lengths, prefixes = self.starts, self.start_lengths, self.start_prefixes
-        refine = self.terms.refine
-        for i, low in enumerate(lows):
-            first = None
-            begins = 0
-            if lengths:
-                first = fold_start(low)
-                for n in lengths:
-                    key = first[:n]
-                    if key not in prefixes:
-                        break  # no longer start begins with it either
-                    begins |= starts.get(key, 0)
-            found[i] = refine((found[i] | begins) & fits[min(len(texts[i]), top)], texts[i], low, first)
-        return found
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the patterns that may match `text`, in pattern order."""

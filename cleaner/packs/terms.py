@@ -12,18 +12,25 @@ The words, heads and tails of the terms' literals get bits of their own above th
 patterns' in the prefilter's token look-ups (a block's mask has them at no extra pass);
 the terms of each pattern are compiled into one Python function of the block (that mask,
 its folded text and first characters, its length), so that testing them costs about as
-much as a few bit tests and `in` tests. The source holds only indexes into a tuple of the
-literals, never the literals themselves.
+much as a few bit tests and `in` tests: a term's part another part implies is left out,
+and so is a term another term's parts imply, and a part several terms have is tested once.
+The source holds only names (K0, K1, ...: the functions' globals) of the literals, never
+the literals themselves.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import reduce
+from itertools import compress
+from operator import or_
 from typing import Any
 
-from cleaner.packs.folding import fold_start
 from cleaner.packs.patterns import BOUND, COMMON, END, MIN_LITERAL, START, TOKEN
 
+#: How many masks' tests Terms remembers (see Terms._plan).
+PLANS = 1 << 14
 #: Punctuation most blocks have: a clause with it is tested last.
 _PUNCTUATION = frozenset(".,:;-'’\"()/!?")
 
@@ -103,13 +110,12 @@ class Terms:
         that is the pattern's own requirement is not tested again (the first test did),
         nor a length bound no smaller than the pattern's own; a pattern with a term left
         with nothing to test has no test at all."""
-        consts: list[Any] = []
+        consts: dict[tuple[type, Any], int] = {}  # (its type, value) -> its index
         self.atoms: dict[tuple[str, str], int] = {}
         first_bit = len(analysed)
 
         def const(value: Any) -> str:
-            consts.append(value)
-            return f"K[{len(consts) - 1}]"
+            return f"K{consts.setdefault((type(value), value), len(consts))}"
 
         keys: set[tuple[str, str]] = set()
         for (whole, _), pattern_terms in analysed:  # the look-ups first: the short words (the
@@ -123,54 +129,145 @@ class Terms:
 
         sources = []
         for (whole, whole_limit), pattern_terms in analysed:
-            alternatives = []
+            alternatives: list[list[tuple]] = []
             for clauses, limit in pattern_terms:
                 if whole_limit is not None and (limit is None or limit >= whole_limit):
                     limit = None
                 tests = [t for t in (clause_test(c, atom_bit) for c in sorted(clauses) if c != whole) if t]
-                parts = [f"size <= {int(limit)}"] if limit is not None else []
-                parts += [_clause_source(t, const) for t in sorted(tests, key=_order)]
+                parts = [("size", limit)] if limit is not None else []
+                parts += [("clause", _pruned(t)) for t in sorted(tests, key=_order)]
                 if not parts:
                     alternatives = []  # this term is met already: nothing to test
                     break
-                alternatives.append(" and ".join(parts))
-            sources.append(" or ".join(f"({a})" for a in alternatives))
+                alternatives.append(_needed(parts))
+            alternatives = _absorbed(alternatives)
+            sources.append(_factored([[_part_source(p, const) for p in a] for a in alternatives]))
         self.refined = sum(1 << k for k, source in enumerate(sources) if source)
         self.patterns_mask = (1 << first_bit) - 1
         self._sources = tuple(sources)
-        self._consts = tuple(consts)
+        self._consts = tuple(value for _, value in consts)  # in index order
         self._tests: tuple | None = None
+        self._plans: dict[int, tuple[tuple, tuple]] = {}
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_tests": None}  # compiled functions do not pickle
+        return {**self.__dict__, "_tests": None, "_plans": {}}  # compiled functions do not pickle
 
     def _compile(self) -> tuple:
-        """One function (found, low, first, size) -> bool per pattern (None: no terms)."""
+        """One function (found, low, first, size) -> bool per pattern (None: no terms); the
+        literals are its globals K0, K1, ..."""
         lines = [f"        lambda found, low, first, size: {s}," if s else "        None," for s in self._sources]
-        source = "def make(K):\n    return (\n" + "\n".join(lines) + "\n    )\n"
-        namespace: dict[str, Callable] = {}
-        exec(compile(source, "<prefilter terms>", "exec"), namespace)  # noqa: S102 (indexes only, see above)
-        self._tests = namespace["make"](self._consts)
+        source = "def make():\n    return (\n" + "\n".join(lines) + "\n    )\n"
+        namespace: dict[str, Any] = {f"K{i}": value for i, value in enumerate(self._consts)}
+        exec(compile(source, "<prefilter terms>", "exec"), namespace)  # noqa: S102 (names only, see above)
+        self._tests = namespace["make"]()
         return self._tests
 
-    def refine(self, found: int, text: str, low: str, first: str | None) -> int:
-        """The patterns of `found` (a block's mask: patterns' bits and atoms' bits) that
-        have no terms, or one of whose terms the block (`text`, folded `low`, its folded
-        `first` characters when known) meets: a mask of patterns only."""
-        need = found & self.refined
-        if not need:
-            return found & self.patterns_mask
+    def _plan(self, need: int) -> tuple[tuple, tuple]:
+        """The tests of the patterns of `need` and their bits (remembered: a cache, cleared
+        when it has PLANS of them)."""
         tests = self._tests or self._compile()
-        ok = (found & self.patterns_mask) ^ need
-        size = len(text)
-        if first is None:
-            first = fold_start(low)
-        while need:
-            bit = need & -need
-            need ^= bit
-            if tests[bit.bit_length() - 1](found, low, first, size):
-                ok |= bit
-        return ok
+        bits, rest = [], need
+        while rest:
+            bits.append(rest & -rest)
+            rest ^= bits[-1]
+        if len(self._plans) >= PLANS:
+            self._plans.clear()
+        plan = self._plans[need] = tuple(tests[b.bit_length() - 1] for b in bits), tuple(bits)
+        return plan
+
+    def refine(self, found: Sequence[int], sizes: Sequence[int], lows: Sequence[str], firsts: Sequence[str]) -> list[int]:
+        """The patterns of each block's mask in `found` (patterns' bits and atoms' bits) that
+        have no terms, or one of whose terms the block (of `sizes` characters, folded
+        `lows`, their folded first characters `firsts`) meets: masks of patterns only."""
+        refined, patterns, plans = self.refined, self.patterns_mask, self._plans
+        out = []
+        for bits, size, low, first in zip(found, sizes, lows, firsts):
+            need = bits & refined
+            if need:
+                tests, their_bits = plans.get(need) or self._plan(need)
+                passed = compress(their_bits, [test(bits, low, first, size) for test in tests])
+                out.append(reduce(or_, passed, (bits & patterns) ^ need))
+            else:
+                out.append(bits & patterns)
+        return out
+
+
+def _pruned(test: tuple) -> tuple:
+    """A clause test (see clause_test) without the literals that imply another of its own
+    (the clause is met when one of them is): "share of" when "share" will do."""
+    weak, bits, checked, subs, starts, ends = test
+
+    def has_sub(s: str, but: str | None = None) -> bool:
+        return any(t in s for t in subs if t != but)
+
+    checked = tuple((bit, body) for bit, body in checked if bit & ~bits and not has_sub(body) and not any(
+        other != (bit, body) and not bit & ~other[0] and other[1] in body for other in checked))
+    ends = tuple((s, n) for s, n in ends if not has_sub(s) and not any(
+        (t, m) != (s, n) and t == s and m >= n for t, m in ends))
+    return (weak, bits, checked, tuple(s for s in subs if not has_sub(s, s)),
+            tuple(p for p in starts if not p.startswith(tuple(q for q in starts if q != p))), ends)
+
+
+def _implies(a: tuple, b: tuple) -> bool:
+    """Does a block that meets part `a` of a term meet part `b`? A part: ("size", n), the
+    block no longer than n, or ("clause", test) (see clause_test)."""
+    if a[0] != b[0]:
+        return False
+    if a[0] == "size":
+        return a[1] <= b[1]
+    _, bits, checked, subs, starts, ends = a[1]
+    _, b_bits, b_checked, b_subs, b_starts, b_ends = b[1]
+
+    def has_sub(s: str) -> bool:
+        return any(t in s for t in b_subs)
+
+    return (not bits & ~b_bits
+            and all(not bit & ~b_bits or (bit, body) in b_checked or has_sub(body) for bit, body in checked)
+            and all(has_sub(s) for s in subs)
+            and all(p.startswith(b_starts) for p in starts)
+            and all(has_sub(s) or any(t == s and m >= n for t, m in b_ends) for s, n in ends))
+
+
+def _needed(parts: list[tuple]) -> list[tuple]:
+    """A term's parts without those another of them implies (kept in order)."""
+    out: list[tuple] = []
+    for part in parts:
+        if not any(_implies(kept, part) for kept in out):
+            out = [kept for kept in out if not _implies(part, kept)] + [part]
+    return out
+
+
+def _absorbed(alternatives: list[list[tuple]]) -> list[list[tuple]]:
+    """The terms (lists of parts) a block may meet without meeting another: a term all of
+    whose parts' are implied by one of its own is left out ("a and b" when "a" will do)."""
+    def implies(x: list[tuple], y: list[tuple]) -> bool:
+        return all(any(_implies(p, q) for p in x) for q in y)
+
+    out: list[list[tuple]] = []
+    for alt in alternatives:
+        if not any(implies(alt, kept) for kept in out):
+            out = [kept for kept in out if not implies(kept, alt)] + [alt]
+    return out
+
+
+def _factored(alternatives: list[list[str]]) -> str:
+    """The source of an `or` of terms (each an `and` of parts' sources), a part that is in
+    several of them tested once: (a and b) or (a and c) as a and (b or c)."""
+    if not alternatives:
+        return ""
+    counts = Counter(p for alt in alternatives for p in set(alt))
+    common = max((p for alt in alternatives for p in alt), key=counts.__getitem__)
+    if counts[common] < 2:
+        return " or ".join(f"({' and '.join(alt)})" for alt in alternatives)
+    inner = [[p for p in alt if p != common] for alt in alternatives if common in alt]
+    rest = [alt for alt in alternatives if common not in alt]
+    group = common if not all(inner) else f"{common} and ({_factored(inner)})"
+    return f"({group})" + (f" or {_factored(rest)}" if rest else "")
+
+
+def _part_source(part: tuple, const: Callable[[Any], str]) -> str:
+    """The source of a part of a term (see _implies)."""
+    return f"size <= {int(part[1])}" if part[0] == "size" else _clause_source(part[1], const)
 
 
 def _clause_source(test: tuple, const: Callable[[Any], str]) -> str:
