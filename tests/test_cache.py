@@ -18,7 +18,7 @@ from cleaner import Cleaner, Config
 from cleaner.cli.app import main
 from cleaner.engine import decode, language
 from cleaner.io.cache import ENV, DiskCache, default_folder
-from cleaner.packs import cached
+from cleaner.packs import cached, terms
 from cleaner.packs.load import builtin_rules_dir, pack_files
 from cleaner.packs.prefilter import Prefilter
 
@@ -67,6 +67,7 @@ def _forbid_building(monkeypatch) -> None:
     monkeypatch.setattr(Prefilter, "__init__", refuse)
     monkeypatch.setattr(language, "_read_justext", refuse)
     monkeypatch.setattr(decode, "read_toml", refuse)
+    monkeypatch.setattr(terms, "compile", refuse, raising=False)  # the terms' code is in the entry
 
 
 def _seed_results(c: Cleaner) -> list:

@@ -60,6 +60,7 @@ class PackLoader:
         if not isinstance(found, Prefilter):
             found = Prefilter(patterns, [self.analysis(p) for p in patterns])
             if key:
+                found.terms.compiled()  # the entry keeps the compiled tests' code
                 self.cache.put(PREFILTER, key, found)
         return found
 

@@ -20,6 +20,7 @@ the literals themselves.
 
 from __future__ import annotations
 
+import marshal
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import reduce
@@ -147,20 +148,31 @@ class Terms:
         self._sources = tuple(sources)
         self._consts = tuple(value for _, value in consts)  # in index order
         self._tests: tuple | None = None
+        self._code: bytes | None = None
         self._plans: dict[int, tuple[tuple, tuple]] = {}
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_tests": None, "_plans": {}}  # compiled functions do not pickle
+        # compiled functions do not pickle; their code (`_code`, marshalled) does
+        return {**self.__dict__, "_tests": None, "_plans": {}}
 
     def _compile(self) -> tuple:
         """One function (found, low, first, size) -> bool per pattern (None: no terms); the
-        literals are its globals K0, K1, ..."""
-        lines = [f"        lambda found, low, first, size: {s}," if s else "        None," for s in self._sources]
-        source = "def make():\n    return (\n" + "\n".join(lines) + "\n    )\n"
+        literals are its globals K0, K1, ... Compiling the source takes a third of a second,
+        so its code is kept (`_code`, marshalled: the disk cache's entry has it, keyed by
+        the Python version) and only loaded again."""
+        if self._code is None:
+            lines = [f"        lambda found, low, first, size: {s}," if s else "        None," for s in self._sources]
+            source = "def make():\n    return (\n" + "\n".join(lines) + "\n    )\n"
+            self._code = marshal.dumps(compile(source, "<prefilter terms>", "exec"))
         namespace: dict[str, Any] = {f"K{i}": value for i, value in enumerate(self._consts)}
-        exec(compile(source, "<prefilter terms>", "exec"), namespace)  # noqa: S102 (names only, see above)
+        exec(marshal.loads(self._code), namespace)  # noqa: S102 (names only, see above)
         self._tests = namespace["make"]()
         return self._tests
+
+    def compiled(self) -> None:
+        """Compile the tests now (before the disk cache stores this), not at the first block."""
+        if self._tests is None:
+            self._compile()
 
     def _plan(self, need: int) -> tuple[tuple, tuple]:
         """The tests of the patterns of `need` and their bits (remembered: a cache, cleared
