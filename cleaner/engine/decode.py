@@ -72,17 +72,12 @@ def free_insert(features: Mapping[str, float]) -> bool:
             and any(k.startswith("ctx.next-prose") for k in features))
 
 
-def has_evidence(features: Mapping[str, float]) -> bool:
-    """Does a block carry evidence of its own (a rule, or a named heuristic but h.mass)?"""
-    return any(map(is_evidence, features))
-
-
 def is_evidence(feature: str) -> bool:
-    """Is this feature evidence about its block (see has_evidence)?"""
+    """Is this feature evidence of its block's own (a rule, or a named heuristic but h.mass)?"""
     return feature.startswith(("rule:", "rule.end", "h.")) and not feature.startswith("h.mass")
 
 
-_PROSE = ("shape:prose",) + tuple(f"shape:prose@{regime}" for regime in REGIMES)  # as conjoin() names it
+_PROSE = ("shape:prose",) + tuple(f"shape:prose@{regime}" for regime in REGIMES)  # as conjoined() names it
 #: A block with one of these features (prose, or a bare regime) goes to INSERT only on
 #: evidence of its own.
 _EVIDENCE_NEEDED = frozenset(_PROSE + BARE_REGIMES)
@@ -173,7 +168,7 @@ class Weights:
 
     def emit_all(self, feats: Sequence[Mapping[str, float]], tag: str | None = None) -> list[list[float]]:
         """`emit` for every block of a document, adding up the same numbers in the same
-        order; which names are evidence (has_evidence) is found once per name. With the
+        order; which names are evidence (is_evidence) is found once per name. With the
         regime `tag`, `feats` are named as before `conjoined` renames them for it: the
         scores are those of the renamed features (the names it keeps first, then the
         renamed ones, as it orders them), without renaming them."""

@@ -24,49 +24,17 @@ def regime(features: dict[str, float]) -> str | None:
     return None if found is None else found.split(":", 1)[1]
 
 
-def conjoin(features: dict[str, float], names: dict[str, str | None] | None = None) -> None:
-    """Rename the learned features to `name@regime`, in place, so that the decoder has one
-    set of weights for a whole page's text (`@many` short lines), one for an extractor's
-    output (`@few`) and one in between (`@some`). `names` memoises the renaming for the
-    blocks of one document (all share the document's regime)."""
-    tag = regime(features)
-    if tag is None:
-        return
-    names = {} if names is None else names
-    for name, value in list(features.items()):
-        new = names.get(name, "")
-        if new == "":
-            new = names[name] = None if name.startswith(UNCONJOINED) else f"{name}@{tag}"
-        if new is not None:
-            del features[name]
-            features[new] = value
-
-
 def conjoined(feats: list[dict[str, float]], tag: str | None) -> None:
-    """In place: every block's features as `conjoin` renames them for the regime `tag`
-    (the same names in the same order), each dict rebuilt once instead of edited key by
-    key."""
-    if tag is None:
-        return
-    names: dict[str, str] = {}  # name -> its new name, "" when it keeps its own
-    for i, features in enumerate(feats):
-        kept: dict[str, float] = {}
-        moved = []
-        for name, value in features.items():
-            new = names.get(name)
-            if new is None:
-                new = names[name] = "" if name.startswith(UNCONJOINED) else f"{name}@{tag}"
-            if new:
-                moved.append((new, value))
-            else:
-                kept[name] = value
-        kept.update(moved)  # a renamed feature goes after the kept ones, as in conjoin()
-        feats[i] = kept
+    """In place: every block's features renamed for the regime `tag` (see `renamed`)."""
+    if tag is not None:
+        feats[:] = [renamed(features, tag) for features in feats]
 
 
 def renamed(features: Mapping[str, float], tag: str | None) -> dict[str, float]:
-    """One block's features as `conjoined` renames them for the regime `tag` (a new dict:
-    the names it keeps first, then the renamed ones, in their order)."""
+    """One block's learned features renamed to `name@regime` for the regime `tag`, so that
+    the decoder has one set of weights for a whole page's text (`@many` short lines), one
+    for an extractor's output (`@few`) and one in between (`@some`): a new dict, the names
+    it keeps first, then the renamed ones, in their order."""
     if tag is None:
         return dict(features)
     kept: dict[str, float] = {}

@@ -31,7 +31,7 @@ DOC_BINS = ((0.3, "lo"), (0.6, "mid"), (0.85, "high"))
 #: extractor's output has few short lines (on the development set: 90% of pages under 0.35),
 #: a whole page's text has many (90% over 0.55), from menus, teasers and footers.
 SHORT_BINS = ((0.25, "few"), (0.5, "some"))
-#: The regimes' names (what conjoin() appends to a learned feature's name after "@").
+#: The regimes' names (what conjoined() appends to a learned feature's name after "@").
 REGIMES = tuple(name for _, name in SHORT_BINS) + ("many",)
 
 
