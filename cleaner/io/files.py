@@ -12,6 +12,7 @@ from typing import Iterator, Sequence
 
 from cleaner.io import remote
 from cleaner.io.sink import OutputFile
+from cleaner.io.stale import discard
 from cleaner.model import DocumentError
 
 #: File name suffixes -> input kind; `.gz` may follow any of them. Folders are searched for
@@ -152,14 +153,7 @@ class AtomicFile(OutputFile):
             raise
 
     def abort(self) -> None:
-        try:
-            self._close()
-        except OSError:
-            pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
+        discard(self._close, self.tmp)
 
 
 def write_atomic(path: Path, text: str) -> None:

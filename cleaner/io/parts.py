@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.io import remote
-from cleaner.io.stale import temp_name
+from cleaner.io.stale import discard, temp_name
 
 #: Bytes copied at once when parts are joined.
 COPY_BLOCK = 1 << 20
@@ -78,14 +78,7 @@ class AtomicBytes(_Counted):
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
-        try:
-            self.fh.close()
-        except OSError:
-            pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
+        discard(self.fh.close, self.tmp)
 
 
 class UrlBytes(_Counted):

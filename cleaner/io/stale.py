@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 #: `.<target>.<8 characters>.tmp`: what AtomicFile (tempfile.mkstemp) and temp_name make.
@@ -27,6 +28,19 @@ def on_disk(target) -> Path | None:
     if text.startswith("file://"):
         return Path(text[len("file://"):])
     return None if target is None or "://" in text else Path(target)
+
+
+def discard(close: Callable[[], object], tmp: str | Path) -> None:
+    """Close a file written under the temporary name `tmp` and remove that name, as far as
+    the disk lets (an abort: whatever fails here has failed already)."""
+    try:
+        close()
+    except OSError:
+        pass
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def temp_name(target: str) -> str:

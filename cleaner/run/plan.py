@@ -191,7 +191,7 @@ def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_r
             if sweeper is not None and on_disk(target):
                 sweeper.folder(on_disk(store.folder))
             yield from shards.part_tasks(item.path, target, store, plan.options, plan.max_bytes, plan.part_size,
-                                         plan.resume, CHUNK_RECORDS, plan.so, CHUNK_BYTES)
+                                         plan.resume, CHUNK_RECORDS, CHUNK_BYTES, plan.so)
         elif kind == "jsonl":
             yield from ((chunk, target) for chunk in _jsonl_chunks(str(item.path), plan.options,
                                                                    open_binary(item.path, plan.so), plan.max_bytes))

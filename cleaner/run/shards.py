@@ -95,8 +95,8 @@ def forget(target: Path | str, options: dict | None = None) -> None:
 
 
 def part_tasks(path: Path | str, target: Path | str, store: PartStore, options: Options, max_bytes: int,
-               part_size: int, resume: bool, chunk_records: int,
-               storage_options: dict | None = None, chunk_bytes: int = 1 << 17) -> Iterator[tuple[Any, PartRef]]:
+               part_size: int, resume: bool, chunk_records: int, chunk_bytes: int,
+               storage_options: dict | None = None) -> Iterator[tuple[Any, PartRef]]:
     """(task, PartRef) pairs for one big JSONL input, read by this process: chunks of
     records (at most `chunk_records` of them, closed once they hold `chunk_bytes`) for the
     parts to clean, one NoWork for each part an earlier run finished."""
