@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cleaner.io.files import AtomicFile
 from cleaner.io.formats import Options
-from cleaner.io.lines import LineReader, Oversize, next_cut, part_starts
+from cleaner.io.lines import LineReader, Oversize, batches, next_cut, part_starts
 from cleaner.io.stale import sweep
 from cleaner.run.plan import Plan, run
 
@@ -63,6 +63,23 @@ def test_parts_are_cut_at_line_starts_the_same_way_from_a_scan_or_a_read(lines, 
         assert x == (Oversize(len(line), limit) if len(line) > limit else data[o:o + len(line) + 1])
         offset += len(line) + 1
     assert len(flat) == len(data.split(b"\n")) - (1 if data.endswith(b"\n") or not data else 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines_st, st.integers(1, 5), st.integers(1, 80), st.integers(0, 20))
+def test_batches_close_at_their_record_or_byte_bound_and_keep_every_line(lines, records, size, limit):
+    data = b"".join(line + b"\n" for line in lines)
+    read = [x for _, x in LineReader(io.BytesIO(data), limit).lines()]
+    out = list(batches(LineReader(io.BytesIO(data), limit).lines(), records, size))
+    assert [x for batch in out for x in batch] == read  # none lost, doubled or moved
+    weight = [sum(len(x) for x in batch if isinstance(x, bytes)) for batch in out]
+    for batch, held in zip(out, weight):
+        assert 0 < len(batch) <= records
+        last = batch[-1]
+        before = held - (len(last) if isinstance(last, bytes) else 0)
+        assert before < size  # it closed at the first line that reached the bound, not later
+    for batch, held in zip(out[:-1], weight):  # only the last batch closes short of both bounds
+        assert len(batch) == records or held >= size
 
 
 def test_advance_skips_a_finished_part_in_a_stream_that_cannot_seek():

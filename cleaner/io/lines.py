@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterable, Iterator
 
 from cleaner.io import remote
 
@@ -105,6 +105,22 @@ class LineReader:
                     size += len(more)
             self.pos = pos + size + (nl >= 0)
             yield pos, Oversize(size, max_bytes)
+
+
+def batches(lines: Iterable[tuple[int, bytes | Oversize]], records: int, size: int) -> Iterator[list[bytes | Oversize]]:
+    """`lines` (LineReader.lines) in lists of at most `records` lines, a list closed as soon
+    as its lines hold `size` bytes or more (an Oversize line counts for nothing: it holds
+    none); none is empty, and none is lost or doubled."""
+    held: list[bytes | Oversize] = []
+    total = 0
+    for _, line in lines:
+        held.append(line)
+        total += len(line) if isinstance(line, bytes) else 0
+        if len(held) >= records or total >= size:
+            yield held
+            held, total = [], 0
+    if held:
+        yield held
 
 
 def next_cut(offset: int, part_size: int) -> int:

@@ -27,7 +27,7 @@ from cleaner.io.files import (
     read_bytes,
 )
 from cleaner.io.formats import Options, sniff_kind
-from cleaner.io.lines import LineReader
+from cleaner.io.lines import LineReader, batches
 from cleaner.io.parts import PartStore
 from cleaner.io.sink import OutputFile, abort_quietly, writing
 from cleaner.io.stale import Sweeper, on_disk
@@ -202,18 +202,10 @@ def tasks(plan: Plan, stats: RunStats, stdin: Callable[[], IO[bytes]] = _stdin_r
 
 def _jsonl_chunks(name: str, options: Options, fh: IO[bytes], max_bytes: int) -> Iterator[JsonlChunk]:
     with fh:
-        lines: list = []
-        first = size = 0
-        for n, (_, line) in enumerate(LineReader(fh, max_bytes).lines(), start=1):
-            if not lines:
-                first, size = n, 0
-            lines.append(line)
-            size += len(line) if isinstance(line, bytes) else 0
-            if len(lines) >= CHUNK_RECORDS or size >= CHUNK_BYTES:
-                yield JsonlChunk(name, first, tuple(lines), options)
-                lines = []
-        if lines:
+        first = 1
+        for lines in batches(LineReader(fh, max_bytes).lines(), CHUNK_RECORDS, CHUNK_BYTES):
             yield JsonlChunk(name, first, tuple(lines), options)
+            first += len(lines)
 
 
 def _stdin_tasks(plan: Plan, fh) -> Iterator[tuple[Any, Path | None]]:

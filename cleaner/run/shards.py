@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 
 from cleaner.io import remote
 from cleaner.io.formats import Options
-from cleaner.io.lines import LineReader, is_gzip, next_cut, open_at
+from cleaner.io.lines import LineReader, batches, is_gzip, next_cut, open_at
 from cleaner.io.parts import PartStore, PartWriter
 from cleaner.io.sink import writing
 from cleaner.run.tasks import JsonlChunk, NoWork, Outcome
@@ -119,18 +119,7 @@ def part_tasks(path: Path | str, target: Path | str, store: PartStore, options: 
             ref = PartRef(target, store, k, reader.pos, line_no)
             held: JsonlChunk | None = None  # the last chunk is held back until it is known as such
             sent = 0
-            lines: list = []
-            size = 0
-            for _, line in reader.lines(next_cut(reader.pos, part_size)):
-                lines.append(line)
-                size += len(line) if isinstance(line, bytes) else 0
-                if len(lines) >= chunk_records or size >= chunk_bytes:
-                    if held is not None:
-                        yield held, ref
-                        sent += 1
-                    held = JsonlChunk(name, line_no, tuple(lines), options)
-                    line_no, lines, size = line_no + len(lines), [], 0
-            if lines:
+            for lines in batches(reader.lines(next_cut(reader.pos, part_size)), chunk_records, chunk_bytes):
                 if held is not None:
                     yield held, ref
                     sent += 1
