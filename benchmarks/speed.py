@@ -22,6 +22,7 @@ Usage, from the repository root:
     python benchmarks/speed.py --parts startup,small
     python benchmarks/speed.py --mb 500 --jobs 1,2 --parts throughput   # the issue's size (slow)
     python benchmarks/speed.py --mb 50 --jobs 2 --engine dask --parts throughput
+    python benchmarks/speed.py --parts throughput --jobs 1 --distinct ../shared/bench/scrapinghub ../shared/bench/dragnet-dev
 """
 
 from __future__ import annotations
@@ -197,11 +198,19 @@ def rules(bench: Path, top: int = 10) -> None:
               f"{1e6 * cost[k] / max(calls[k], 1):9.1f} {hits[k]:7}")
 
 
-def make_corpus(bench: Path, path: Path, mb: float) -> tuple[int, int]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((bench / "trafilatura").glob("*.txt"))]
-    target, size, n = mb * 1e6, 0, 0
+def make_corpus(bench: Path, path: Path, mb: float, texts_from: list[Path] | None = None) -> tuple[int, int]:
+    """The throughput corpus: `bench`'s trafilatura texts repeated with varied ids up to `mb`
+    megabytes; with `texts_from` (bench folders), each of their trafilatura texts once,
+    none repeated (`mb` is then ignored)."""
+    if texts_from:
+        texts = [p.read_text(encoding="utf-8") for b in texts_from for p in sorted((b / "trafilatura").glob("*.txt"))]
+        target = sum(len(t.encode("utf-8")) for t in texts)
+    else:
+        texts = [p.read_text(encoding="utf-8") for p in sorted((bench / "trafilatura").glob("*.txt"))]
+        target = mb * 1e6
+    size, n = 0, 0
     with path.open("w", encoding="utf-8") as fh:
-        while size < target:
+        while size < target and (not texts_from or n < len(texts)):
             text = texts[n % len(texts)]
             fh.write(json.dumps({"id": f"doc-{n}", "url": f"https://site{n % 97}.example/{n}", "text": text},
                                 ensure_ascii=False) + "\n")
@@ -210,12 +219,14 @@ def make_corpus(bench: Path, path: Path, mb: float) -> tuple[int, int]:
     return n, size
 
 
-def throughput(tmp: Path, bench: Path, mb: float, jobs_list: list[int], engine: str) -> int:
+def throughput(tmp: Path, bench: Path, mb: float, jobs_list: list[int], engine: str,
+               distinct: list[Path] | None = None) -> int:
     corpus = tmp / "corpus.jsonl"
-    docs, size = make_corpus(bench, corpus, mb)
+    docs, size = make_corpus(bench, corpus, mb, distinct)
     env = _env(tmp / "cache-run")
     subprocess.run([sys.executable, "-c", "from cleaner import Cleaner; Cleaner()"], env=env, check=True, cwd=tmp)
-    print(f"throughput: {docs:,} documents, {size / 1e6:.1f} MB of text (warm cache)")
+    kind = "each text once" if distinct else "the texts repeated"
+    print(f"throughput: {docs:,} documents, {size / 1e6:.1f} MB of text, {kind} (warm cache)")
     print(f"  {'jobs':>4} {'MB/s':>7} {'docs/s':>8} {'seconds':>8} {'peak RSS MB':>12} {'speed-up':>9} "
           f"{'MB per CPU-s':>13}")
     base = None
@@ -239,6 +250,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--mb", type=float, default=18.0, help="megabytes of text in the throughput corpus")
+    ap.add_argument("--distinct", type=Path, nargs="+", metavar="BENCH",
+                    help="throughput on these benches' trafilatura texts, each once (no text repeated: "
+                         "what a cache of repeated lines gains is then only what the texts themselves "
+                         "repeat), instead of --bench's texts repeated up to --mb")
     ap.add_argument("--jobs", default="1,2", help="comma-separated -j values to measure")
     ap.add_argument("--engine", choices=["local", "dask"], default="local",
                     help="dask: a LocalCluster with -j worker processes (start-up time not counted)")
@@ -262,7 +277,8 @@ def main(argv=None) -> int:
         if "rules" in parts:
             rules(args.bench)
         if "throughput" in parts:
-            return throughput(tmp, args.bench, args.mb, [int(j) for j in args.jobs.split(",")], args.engine)
+            return throughput(tmp, args.bench, args.mb, [int(j) for j in args.jobs.split(",")], args.engine,
+                              args.distinct)
     return 0
 
 
