@@ -223,6 +223,39 @@ def test_a_rule_that_times_out_is_reported_and_skipped(text):
     assert [p.kind for p in problems] == (["rule-timeout"] if len(text) > 30 else [])
 
 
+def test_a_short_blocks_signals_are_remembered_from_document_to_document(monkeypatch):
+    from cleaner.packs import signals
+
+    blocks = _examples()[:300]
+    rs = RuleSet(BUILTIN, 5.0)
+    want = [rs.signals(t, None, []) for t in blocks]
+    first = rs.signals_many(blocks[:200], None, [])
+    first[0].append("changed")  # the caller's own list: a later document does not get it
+    assert rs.signals_many(blocks[100:], None, []) == want[100:]
+    assert rs.signals_many(blocks[:200], None, []) == want[:200] and rs._known
+    monkeypatch.setattr(signals, "KNOWN_BLOCKS", 5)  # cleared again and again
+    rs = RuleSet(BUILTIN, 5.0)
+    for start in range(0, len(blocks), 7):
+        assert rs.signals_many(blocks[start:start + 7], None, []) == want[start:start + 7]
+    assert len(rs._known) <= 7
+
+
+def test_signals_that_depend_on_the_site_or_on_a_timeout_are_not_remembered():
+    from cleaner.packs.load import Rule
+
+    def rule(rule_id: str, pattern: str, sites: tuple[str, ...] = ()) -> Rule:
+        return Rule(id=rule_id, name="template.x", category="template", effect="drop", pattern=pattern,
+                    rationale="-", match=(), keep=(), weight=1.0, pack="p", lang=(), sites=sites,
+                    aliases=(), support={}, compiled=regex.compile(pattern))
+
+    rs = RuleSet([rule("TPL001", r"^(a|aa)+$"), rule("TPL002", r"Subscribe", ("example.com",))], 0.05)
+    for site, sources in (("example.com", ["TPL002"]), ("other.org", []), ("www.example.com", ["TPL002"])):
+        problems: list[Problem] = []
+        slow, promo = rs.signals_many(["a" * 60 + "b", "Subscribe now"], site, problems)
+        assert slow == [] and [s.source for s in promo] == sources
+        assert [p.kind for p in problems] == ["rule-timeout"]  # searched again each time
+
+
 def test_a_term_needs_all_of_its_clauses():
     """The first test looks up one literal; a term then needs one of each clause's."""
     pattern = r"(?i)\b(?:we|it) (?:may|will) (?:earn|get) (?:a commission|money)\b"
