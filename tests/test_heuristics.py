@@ -7,7 +7,7 @@ import math
 from cleaner.engine.decode import Weights
 from cleaner.engine.features.context import sequence_features
 from cleaner.engine.features.repeats import LIST_MAX_ITEMS, listed_features, repeats
-from cleaner.engine.features.text import norm
+from cleaner.engine.features.text import _ANY_PUNCT, local_features, norm
 
 PROSE = "The council voted on Tuesday to close the old bridge over the river for repairs, officials said."
 
@@ -119,3 +119,10 @@ def test_repeat_prefix_finds_the_same_blocks_by_scanning_lines_and_by_looking_up
         monkeypatch.setattr(heuristics, "FEW_ABOVE", -1)
         looked_up = _repeats(lines, prose_at)
         assert scanned == looked_up, lines
+
+
+def test_punct_none_is_a_line_of_words_with_none_of_a_sentences_marks():
+    stops: frozenset[str] = frozenset()
+    assert "punct.none" in local_features("Sign up for our newsletter today", stops).feats
+    for mark in _ANY_PUNCT:  # (each of them, ASCII or full-width, anywhere but at the end)
+        assert "punct.none" not in local_features(f"Sign up{mark} for our newsletter today", stops).feats

@@ -46,9 +46,7 @@ def block_features(
             loc = cache[b.text] = local_features(b.text, stopwords)
         local.append(loc)
     ruled = [bool(sigs) and any(s.effect in EVIDENCE for s in sigs) for sigs in signals]
-    norms = [loc.norm for loc in local]
-    counts = [loc.count for loc in local]
-    prose = [loc.prose for loc in local]
+    norms, counts, ends, prose, _ = zip(*local) if local else ((),) * 5  # (Local's fields, per block)
 
     # 2. context (each dict made once: the text's features, the rules', then the context's)
     around = context_features(blocks, counts, prose)
@@ -60,7 +58,6 @@ def block_features(
     # 3. repeats and lists
     rep = repeats.repeats(norms, counts, prose)
     names = repeats.site_names(site, signals)
-    ends = [loc.ends for loc in local]
     for i, found in rep.items():
         for name, value in found.items():
             if not (ruled[i] and name in HEADLINE_MARKS):  # a rule outweighs looking like a title

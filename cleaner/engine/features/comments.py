@@ -67,7 +67,7 @@ def comment_start(signals: Sequence[Sequence[Signal]], feats: Sequence[dict[str,
     prose = _prose(feats, ruled)
     if not prose:
         return None
-    hits = [(i, *_hit(signals[i])) for i in range(prose[0] + 1, len(feats))]
+    hits = [(i, *_hit(signals[i])) for i in range(prose[0] + 1, len(feats)) if signals[i]]  # (no signal: no hit)
     hits = [(i, h, rule) for i, h, rule in hits if h]
     for k, (start, _, _) in enumerate(hits):
         score, last, rules = 0.0, start, 0

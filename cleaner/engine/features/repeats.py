@@ -9,6 +9,7 @@ link-list heading that a rule found (`h.listed`).
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import Sequence
 
 from cleaner.engine.features.text import SMALL_WORDS, norm
@@ -112,6 +113,7 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
     top = next((i for i, p in enumerate(prose) if p), len(norms)) if prose is not None else len(norms)
     above = [(m, j) for m, j in first.items() if j < top]  # what a block may be made of
     few = len(above) <= FEW_ABOVE
+    edges = [(m + " ", " " + m, j) for m, j in above] if few else []  # (a block starting or ending with one)
     for i, n in enumerate(norms):
         if counts[i] < REPEAT_MIN_WORDS:
             continue
@@ -126,7 +128,7 @@ def repeats(norms: Sequence[str], counts: Sequence[int],
         if counts[i] > HEADLINE_MAX_WORDS + 12:
             continue
         if few:  # the same test as below, without making every affix of the block
-            found = [j for m, j in above if n.startswith(m + " ") or n.endswith(" " + m)]
+            found = [j for prefix, suffix, j in edges if n.startswith(prefix) or n.endswith(suffix)]
         else:
             found = [j for j in map(first.get, affixes(n)) if j is not None and j < top]
         for j in found:  # a headline or a line above the article
@@ -165,8 +167,12 @@ def listed_features(feats: list[dict[str, float]], counts: Sequence[int], ruled:
     """In place: `h.listed` on the short lines (no prose, no rule of their own: `ruled`) that
     follow, without a break, a line a link-list heading rule marks: the teaser headlines
     under "You may also like...", the items under "Related"."""
+    # a heading is a line a rule marks: none is listed above the first, so start there
+    first = next((i for i in compress(range(len(feats)), ruled) if not feats[i].keys().isdisjoint(LIST_HEADS)), None)
+    if first is None:
+        return
     items = -1  # lines since the heading; -1: no list open
-    for f, n, own in zip(feats, counts, ruled):
+    for f, n, own in zip(feats[first:], counts[first:], ruled[first:]):
         if n == 0 and not own:  # a separator ("-", "|") neither ends the list nor is an item
             continue
         short = 0 < n <= LIST_MAX_WORDS and "shape:prose" not in f

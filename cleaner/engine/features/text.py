@@ -9,8 +9,8 @@ document (the decoding passes over one document share them).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Mapping, Sequence
+import re
+from typing import Mapping, NamedTuple, Sequence
 
 import regex
 
@@ -34,8 +34,10 @@ CJK_CHARS_PER_WORD = 1.5
 _STOPS, _CLOSERS = ".!?…:;。！？：；", "\"'”’»)]」』）】"  # (with the full-width CJK stops)
 _END_PUNCT = regex.compile(f"[{regex.escape(_STOPS)}][{regex.escape(_CLOSERS)}]*$")
 _STOPS_SET = frozenset(_STOPS)
-#: Punctuation that a sentence has somewhere (punct.none: none of these in the block).
+#: Punctuation that a sentence has somewhere (punct.none: none of these in the block), and
+#: a search for any of them (the standard re: one quick scan of the block)
 _ANY_PUNCT = ".!?…;。！？；"
+_ANY_PUNCT_RE = re.compile(f"[{re.escape(_ANY_PUNCT)}]")
 _URL = regex.compile(r"(?i)\bhttps?://|\bwww\.\w")
 _ARROW_CHARS = "|»›•→←▸►"
 _NAV_WORD = regex.compile(r"(?i)^(?:next|previous|prev|more|back|home|menu|search|close|open|login|log in|sign in|subscribe)$")
@@ -186,10 +188,10 @@ def shape_features(text: str, prose: bool) -> dict[str, float]:
     return f
 
 
-@dataclass(frozen=True)
-class Local:
+class Local(NamedTuple):
     """What a block's text alone says: its normalised form, word count, whether it ends like
-    a sentence and is prose, and its text-only features."""
+    a sentence and is prose, and its text-only features. (A named tuple: made for every
+    distinct block, it is quicker to make than a frozen dataclass.)"""
 
     norm: str
     count: int
@@ -209,7 +211,7 @@ def local_features(text: str, stopwords: frozenset[str]) -> Local:
     f[_length_feature(count)] = 1.0
     if ends:
         f["punct.end"] = 1.0
-    elif count >= 3 and not any(map(text.__contains__, _ANY_PUNCT)):
+    elif count >= 3 and not _ANY_PUNCT_RE.search(text):
         f["punct.none"] = 1.0
     stop = _stop_bin(count, stops)
     if stop:
