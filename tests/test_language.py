@@ -4,6 +4,7 @@ what a full index built straight from jusText's stoplists gives."""
 from __future__ import annotations
 
 import random
+from itertools import product
 from pathlib import Path
 from collections import Counter
 
@@ -121,3 +122,26 @@ def test_hindi_is_not_taken_for_nepali_and_nepali_stays_nepali():
 def test_no_character_of_the_unspaced_scripts_is_below_the_quick_tests_bound():
     below = [c for c in range(0x2E80) if language.UNSPACED.match(chr(c))]
     assert below == [] and language._WIDE.match("\u2e80") and not language._WIDE.match("\u2e7f")
+
+
+def test_case_folding_maps_white_space_to_white_space_and_nothing_else_to_it():
+    # (Stoplists.guess_less counts the words of a text's pieces as the words of the text)
+    import sys
+
+    for c in map(chr, range(sys.maxunicode + 1)):
+        folded = c.casefold()
+        assert folded and (folded.isspace() if c.isspace() else not any(f.isspace() for f in folded)), hex(ord(c))
+
+
+def test_the_guess_less_some_lines_is_the_guess_of_what_is_left():
+    stoplists = Stoplists.load(DiskCache(None))
+    rnd = random.Random(3)
+    for path, _ in product(sorted(SEEDS.glob("*.txt")), range(30)):
+        lines = path.read_text(encoding="utf-8").splitlines()[:40]  # (short enough to count whole)
+        guess = stoplists.guess_sample("\n".join(lines))
+        assert guess.total is not None
+        gone = [i for i in range(len(lines)) if rnd.random() < rnd.random()]
+        cut = lines[gone[0]][:len(lines[gone[0]]) // 2] if gone else ""  # a line trimmed mid-word
+        left = "\n".join([cut] + [line for i, line in enumerate(lines) if i not in gone])
+        derived = stoplists.guess_less(guess, " ".join(lines[i] for i in gone), cut)
+        assert derived in (None, stoplists.guess_sample(left).language), path.name

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 from typing import Mapping, Sequence
 
-from cleaner.model import Block, Result
+from cleaner.model import Block, Decision, Result
 
 
 class OffsetMap:
@@ -48,19 +48,25 @@ def assemble(original: str, blocks: Sequence[Block], kept: Mapping[int, tuple[in
 
 
 
+def kept_part(decision: Decision) -> tuple[int, int]:
+    """The span of a kept block's text that its trims left (relative to the block): the
+    cuts are a prefix and a suffix of it, each made in one or more pieces."""
+    lo, hi = 0, len(decision.block.text)
+    for s, e in sorted(decision.trimmed):
+        if s <= lo:
+            lo = max(lo, e)
+    for s, e in sorted(decision.trimmed, reverse=True):
+        if e >= hi:
+            hi = min(hi, s)
+    return lo, hi
+
+
 def replay(result: Result) -> str:
     """Rebuild the output from the original and the decisions alone (they are complete)."""
     kept: dict[int, tuple[int, int]] = {}
     blocks = [d.block for d in result.decisions]
     for d in result.decisions:
-        if not d.kept:
-            continue
-        lo, hi = 0, len(d.block.text)
-        for s, e in sorted(d.trimmed):
-            if s <= lo:
-                lo = max(lo, e)
-        for s, e in sorted(d.trimmed, reverse=True):
-            if e >= hi:
-                hi = min(hi, s)
-        kept[d.block.index] = (d.block.start + lo, d.block.start + hi)
+        if d.kept:
+            lo, hi = kept_part(d)
+            kept[d.block.index] = (d.block.start + lo, d.block.start + hi)
     return assemble(result.original, blocks, kept)[0] if blocks else ""

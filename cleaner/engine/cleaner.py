@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cleaner.config import LANGUAGE_NAMES, Config
-from cleaner.engine.assemble import OffsetMap, assemble
+from cleaner.engine.assemble import OffsetMap, assemble, kept_part
 from cleaner.engine.decode import (
     MAX_CITED,
     MIN_SHARE,
@@ -25,7 +25,7 @@ from cleaner.engine.decode import (
 from cleaner.engine.features import block_features
 from cleaner.engine.features.conjoin import regime, renamed
 from cleaner.engine.features.text import Local
-from cleaner.engine.language import GUESS_WORDS, Stoplists, script_language
+from cleaner.engine.language import SAMPLE_CHARS, Guess, Stoplists
 from cleaner.engine.segment import segment
 from cleaner.io.cache import DiskCache
 from cleaner.model import (
@@ -110,17 +110,36 @@ class Cleaner:
 
     # -- the passes -------------------------------------------------------------------------
 
-    def _language(self, doc: Document, text: str) -> str:
-        """The stoplist's name: the document's or the configured language, else the one
-        guessed from `text`."""
+    def _language(self, doc: Document, text: str) -> Guess:
+        """The stoplist's name (in a Guess): the document's or the configured language,
+        else the one guessed from `text`."""
         lang = doc.meta.get("language") or self.config.language
         if lang != "auto" and lang in LANGUAGE_NAMES:
-            return LANGUAGE_NAMES[lang]
-        sample = text[:20000]
-        return script_language(sample) or self.stoplists.guess_text(sample.casefold().split(None, GUESS_WORDS))
+            return Guess(LANGUAGE_NAMES[lang])
+        return self.stoplists.guess_sample(text)
+
+    def _language_left(self, doc: Document, guess: Guess, result: Result) -> str:
+        """`_language` of the clean text, where `guess` is the original's. When that guess
+        counted the whole original and less text went than is left, from the words that
+        went alone: those of the removed and trimmed blocks, less those a trimmed block kept
+        (else counting the words left is less work)."""
+        if guess.total is not None and len(result.text) <= SAMPLE_CHARS:
+            removed, restored = [], []
+            for d in result.decisions:
+                if not d.kept or d.trimmed:
+                    removed.append(d.block.text)
+                    if d.kept:
+                        lo, hi = kept_part(d)
+                        restored.append(d.block.text[lo:hi])
+            gone = " ".join(removed)
+            if len(gone) < len(result.text):
+                left = self.stoplists.guess_less(guess, gone, " ".join(restored))
+                if left is not None:
+                    return left
+        return self._language(doc, result.text).language
 
     def _stopwords(self, doc: Document) -> frozenset[str]:
-        return self.stoplists.lists[self._language(doc, doc.text)]
+        return self.stoplists.lists[self._language(doc, doc.text).language]
 
     def _site(self, doc: Document) -> str | None:
         return self.config.site or doc.meta.get("site")
@@ -163,7 +182,8 @@ class Cleaner:
         """Clean with the document's language; when it is guessed and the clean text guesses
         another (the removed part had swayed it), clean again with that one, so that
         cleaning the output again uses the same stopwords (idempotence)."""
-        language, tried = self._language(doc, doc.text), []
+        guess = self._language(doc, doc.text)
+        language, tried = guess.language, []
         # rule signals do not depend on the language: every try shares them (and reports a
         # rule's time-out once); text-only features do, so each try computes its own
         signals: dict[str, list[Signal]] = {}
@@ -173,7 +193,7 @@ class Cleaner:
             tried.append(language)
             if not any(not d.kept or d.trimmed for d in result.decisions):  # (none removed or trimmed)
                 return result  # the same words: the same guess
-            again = self._language(doc, result.text)
+            again = self._language_left(doc, guess, result)
             if again in tried:
                 return result
             language = again
@@ -254,6 +274,9 @@ class Cleaner:
             if not changed and new_text == text:
                 break  # a fixpoint: cleaning the output again changes nothing
             if not changed:  # (pass 1 only: the original, re-joined without a cut)
+                if _rejoins_in_place(orig_blocks, wrapped):
+                    text = new_text
+                    break  # (as below, known without segmenting the new text)
                 ahead = segment(new_text)
                 if _same_places(ahead, current.blocks):
                     text = new_text  # what the next pass would leave, having seen the same
@@ -311,6 +334,15 @@ def _same_places(blocks: Sequence[Block], before: Sequence[Block]) -> bool:
     (not its separator, the one thing that re-joining a text may change)."""
     return len(blocks) == len(before) and all(
         a.start == b.start and a.end == b.end and a.text == b.text for a, b in zip(blocks, before))
+
+
+def _rejoins_in_place(blocks: Sequence[Block], wrapped: bool | None) -> bool:
+    """Whether all of `blocks`, re-joined (see assemble), split into the same blocks in the
+    same places (`_same_places`), when `wrapped` is left to segment to decide: when the
+    first block starts the text, the re-joined text is the original up to the end of the
+    last block, and only white space followed it (a line break follows it now), which
+    adds only blank lines, which end no paragraph earlier."""
+    return wrapped is None and (not blocks or blocks[0].start == 0)
 
 
 def clean(text: str, config: Config | None = None, **meta: Any) -> Result:

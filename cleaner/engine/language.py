@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from dataclasses import dataclass
+from itertools import chain
 from operator import mul
 from typing import Iterator, Mapping, Sequence
 
@@ -25,7 +27,8 @@ import regex
 
 from cleaner.io.cache import DiskCache, code_digest
 
-#: Words of a document looked at to guess its language.
+#: Characters of a document, and of them words, looked at to guess its language.
+SAMPLE_CHARS = 20000
 GUESS_WORDS = 1000
 #: Bits per language in a stopword's languages (see Stoplists._counts): room for GUESS_WORDS.
 FIELD_BITS = 11
@@ -57,15 +60,31 @@ SCRIPT_SHARE = 0.3
 KANA_SHARE = 0.1
 
 
+def has_unspaced(sample: str) -> bool:
+    """Whether `sample` has a Han character or kana (found quickly when it has none)."""
+    return not sample.isascii() and _WIDE.search(sample) is not None and UNSPACED.search(sample) is not None
+
+
 def script_language(sample: str) -> str | None:
     """"Japanese" or "Chinese" for a text written mostly in Han characters and kana, else
     None (the stopwords decide)."""
-    if sample.isascii() or not _WIDE.search(sample) or not UNSPACED.search(sample):
+    if not has_unspaced(sample):
         return None
     cjk = sum(map(len, UNSPACED.findall(sample)))
     if cjk < SCRIPT_SHARE * len(_LETTER.findall(sample)):
         return None
     return "Japanese" if len(_KANA.findall(sample)) >= KANA_SHARE * cjk else "Chinese"
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A language, and what the guess counted (`total`, see Stoplists._total) when it counted
+    every word of the text and no removal could make the script decide (it has no Han
+    character or kana): then the guess for that text less some of its words follows from
+    those words alone (Stoplists.guess_less), instead of counting what is left again."""
+
+    language: str
+    total: int | None = None
 
 
 class _Lists(Mapping[str, frozenset]):
@@ -144,7 +163,7 @@ class Stoplists:
         #: looked up when a document first has it (at most every stopword, like a full
         #: index, but built only as far as the documents need)
         self._index: dict[str, int] = {}
-        self._every: tuple[frozenset[str], tuple[frozenset[str], ...]] | None = None
+        self._every: tuple[dict[str, None], tuple[dict[str, None], ...]] | None = None
 
     @classmethod
     def load(cls, cache: DiskCache | None = None) -> "Stoplists":
@@ -161,17 +180,58 @@ class Stoplists:
             cache.put(_KIND, key, joined)
         return cls(joined)
 
-    def _sets(self) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    def _sets(self) -> tuple[dict[str, None], tuple[dict[str, None], ...]]:
         """Every stopword, and each language's for the guess (built when a guess first needs
-        them): only the words in the script of most of its list (`in_own_script`)."""
+        them): only the words in the script of most of its list (`in_own_script`).
+
+        As the keys of dicts, not frozensets: the garbage collector tracks every set, and
+        each full collection would visit their 330,000 words (about a third of its time on the
+        bench texts), while it leaves alone a dict that holds no container."""
         if self._every is None:
-            each = tuple(_split(*self._own[name]) for name in self._names)
-            self._every = (frozenset().union(*each), each)
+            each = tuple(dict.fromkeys(_split(*self._own[name])) for name in self._names)
+            self._every = (dict.fromkeys(chain.from_iterable(each)), each)
         return self._every
+
+    def guess_sample(self, text: str) -> Guess:
+        """The language of `text`'s first SAMPLE_CHARS characters: Japanese or Chinese by
+        their script, else the one `guess_text` gives for their first GUESS_WORDS words."""
+        sample = text[:SAMPLE_CHARS]
+        unspaced = has_unspaced(sample)
+        by_script = script_language(sample) if unspaced else None
+        if by_script:
+            return Guess(by_script)
+        words = sample.casefold().split(None, GUESS_WORDS)  # (the rest of the text is one more)
+        total = self._total(words[:GUESS_WORDS])
+        whole = not unspaced and len(text) <= SAMPLE_CHARS and len(words) <= GUESS_WORDS
+        return Guess(self._pick(words, total), total if whole else None)
+
+    def guess_less(self, guess: Guess, removed: str, restored: str) -> str | None:
+        """What `guess_sample` gives for the text that `guess` was made on less the words of
+        `removed` (whole words of that text, once each) plus those of `restored` (parts of
+        `removed` put back); None when `guess` did not count the whole text, or when the
+        counts say Nepali (telling it from Hindi needs the words themselves).
+
+        Case folding maps white space to white space and nothing else to it (tests/
+        test_language.py), so the text's words are the folded words of its pieces, and
+        the counts less the removed ones' are the counts of what is left; no field borrows
+        or carries, as each stays between 0 and GUESS_WORDS."""
+        if guess.total is None:
+            return None
+        total = guess.total - self._total(removed.casefold().split()) + self._total(restored.casefold().split())
+        best = self._best(self._unpack(total), "English")
+        return None if best == "Nepali" else best
 
     def guess_text(self, words: Sequence[str]) -> str:
         """`guess`, with Hindi told from Nepali (see NEPALI_MARKERS)."""
-        counts = self._counts(words)
+        return self._pick(words, self._total(words[:GUESS_WORDS]))
+
+    def guess(self, words: Sequence[str], default: str = "English") -> str:
+        """The language whose stoplist covers most of `words`."""
+        return self._best(self._unpack(self._total(words[:GUESS_WORDS])), default)
+
+    def _pick(self, words: Sequence[str], total: int) -> str:
+        """`guess_text` of `words`, given their `_total` (of the first GUESS_WORDS)."""
+        counts = self._unpack(total)
         best = self._best(counts, "English")
         if best == "Nepali" and not NEPALI_MARKERS.intersection(words[:GUESS_WORDS]):
             names = self._names
@@ -179,13 +239,8 @@ class Stoplists:
                 return "Hindi"
         return best
 
-    def guess(self, words: Sequence[str], default: str = "English") -> str:
-        """The language whose stoplist covers most of `words`."""
-        return self._best(self._counts(words), default)
-
-    def _counts(self, words: Sequence[str]) -> list[int] | None:
-        """How many of the first GUESS_WORDS `words` each language's list covers (in
-        `_names` order), or None when no list has any of them.
+    def _total(self, words: Sequence[str]) -> int:
+        """How many of `words` each language's list covers, packed into one integer.
 
         A stopword's languages are held as one integer with a field of FIELD_BITS bits per
         language (1 in the fields of the languages listing it), so the counts of all
@@ -193,11 +248,14 @@ class Stoplists:
         count exceeds GUESS_WORDS."""
         every, each = self._sets()
         index = self._index
-        counted = Counter(words[:GUESS_WORDS])
-        stops = every.intersection(counted)
+        counted = Counter(words)
+        stops = every.keys() & counted.keys()  # (looks up the fewer)
         for w in stops.difference(index):  # stopwords seen first here
             index[w] = sum(1 << FIELD_BITS * k for k, listed in enumerate(each) if w in listed)
-        total = sum(map(mul, map(index.__getitem__, stops), map(counted.__getitem__, stops)))
+        return sum(map(mul, map(index.__getitem__, stops), map(counted.__getitem__, stops)))
+
+    def _unpack(self, total: int) -> list[int] | None:
+        """The counts `_total` packed (in `_names` order), or None when they are all 0."""
         if not total:
             return None
         mask = (1 << FIELD_BITS) - 1
