@@ -6,6 +6,7 @@ import gzip
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -72,7 +73,7 @@ def test_output_folder_inside_input_is_not_reread(runner, seeds):
     assert not (out / "clean").exists()
 
 
-def test_usage_errors_exit_2(runner, seeds, tmp_path):
+def test_usage_errors_exit_2(runner, seeds, tmp_path, monkeypatch):
     seed = next(seeds.glob("*.txt"))
     assert runner.invoke(main, ["run", str(seeds)]).exit_code == 2  # no -o
     res = runner.invoke(main, ["run", str(seeds), "-o", str(seed)])
@@ -82,6 +83,9 @@ def test_usage_errors_exit_2(runner, seeds, tmp_path):
     res = runner.invoke(main, ["run", str(seeds), "-o", str(tmp_path / "o"), "--select", "promoo"])
     assert res.exit_code == 2 and "did you mean" in res.output
     assert runner.invoke(main, ["run", str(tmp_path / "missing"), "-o", str(tmp_path / "o")]).exit_code == 2
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(main, ["run", str(seed), "-o", "-", "--report", "-"])
+    assert res.exit_code == 2 and "--report needs a file name" in res.output and not Path("-").exists()
 
 
 def test_bad_documents_are_reported_and_the_run_goes_on(runner, tmp_path):

@@ -226,6 +226,8 @@ def run(inputs, output, report, select, ignore, rule_paths, no_builtin, language
         raise click.UsageError("--resume needs an output folder or file (-o DIR, -o FILE), not stdout.")
     if inputs.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be read only once.")
+    if report == STDIN:  # (else a file named "-" would be written, to no one's surprise but ours)
+        raise click.UsageError("--report needs a file name (--report report.jsonl): standard output carries the text.")
     options = Options(text_field=text_field, id_field=id_field or None, keep_original=keep_original,
                       html_comments=html_comments, report=report is not None, group_by=group_by)
     extra: tuple[str, ...] = ()
