@@ -109,14 +109,14 @@ def test_hindi_is_not_taken_for_nepali_and_nepali_stays_nepali():
              "मंत्री ने कहा कि यह योजना अगले साल से लागू होगी और इससे लोगों को काफी राहत मिलेगी।")
     nepali = ("नेपालको राजधानी काठमाडौं हो। यो शहर धेरै पुरानो छ र यहाँ धेरै मन्दिरहरू छन्। "
               "सरकारले नयाँ नीति ल्याएको छ र यसले जनतालाई राहत दिने अपेक्षा गरिएको छ।")
-    assert stoplists.guess_text(hindi.casefold().split()) == "Hindi"
-    assert stoplists.guess_text(nepali.casefold().split()) == "Nepali"
-    assert stoplists.guess_text("the council met on monday and voted".split()) == "English"
+    assert stoplists.guess_sample(hindi).language == "Hindi"
+    assert stoplists.guess_sample(nepali).language == "Nepali"
+    assert stoplists.guess_sample("the council met on monday and voted").language == "English"
     pages = Path(__file__).parent.parent / "benchmarks" / "corpus" / "pages"
     for page in ("hi-006", "hi-007", "hi-009", "hi-010"):  # Hindi news pages jusText's lists call Nepali
-        words = (pages / f"{page}.txt").read_text(encoding="utf-8")[:20000].casefold().split()
-        assert stoplists.guess(words) == "Nepali"
-        assert stoplists.guess_text(words) == "Hindi"
+        text = (pages / f"{page}.txt").read_text(encoding="utf-8")[:20000]
+        assert stoplists.guess(text.casefold().split()) == "Nepali"
+        assert stoplists.guess_sample(text).language == "Hindi"
 
 
 def test_no_character_of_the_unspaced_scripts_is_below_the_quick_tests_bound():

@@ -194,7 +194,7 @@ class Stoplists:
 
     def guess_sample(self, text: str) -> Guess:
         """The language of `text`'s first SAMPLE_CHARS characters: Japanese or Chinese by
-        their script, else the one `guess_text` gives for their first GUESS_WORDS words."""
+        their script, else the one `_pick` gives for their first GUESS_WORDS words."""
         sample = text[:SAMPLE_CHARS]
         unspaced = has_unspaced(sample)
         by_script = script_language(sample) if unspaced else None
@@ -221,16 +221,13 @@ class Stoplists:
         best = self._best(self._unpack(total), "English")
         return None if best == "Nepali" else best
 
-    def guess_text(self, words: Sequence[str]) -> str:
-        """`guess`, with Hindi told from Nepali (see NEPALI_MARKERS)."""
-        return self._pick(words, self._total(words[:GUESS_WORDS]))
-
     def guess(self, words: Sequence[str], default: str = "English") -> str:
         """The language whose stoplist covers most of `words`."""
         return self._best(self._unpack(self._total(words[:GUESS_WORDS])), default)
 
     def _pick(self, words: Sequence[str], total: int) -> str:
-        """`guess_text` of `words`, given their `_total` (of the first GUESS_WORDS)."""
+        """`guess` of `words` given their `_total` (of the first GUESS_WORDS), with Hindi told
+        from Nepali (see NEPALI_MARKERS)."""
         counts = self._unpack(total)
         best = self._best(counts, "English")
         if best == "Nepali" and not NEPALI_MARKERS.intersection(words[:GUESS_WORDS]):
