@@ -28,6 +28,7 @@ Usage, from the repository root:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -202,16 +203,12 @@ def make_corpus(bench: Path, path: Path, mb: float, texts_from: list[Path] | Non
     """The throughput corpus: `bench`'s trafilatura texts repeated with varied ids up to `mb`
     megabytes; with `texts_from` (bench folders), each of their trafilatura texts once,
     none repeated (`mb` is then ignored)."""
-    if texts_from:
-        texts = [p.read_text(encoding="utf-8") for b in texts_from for p in sorted((b / "trafilatura").glob("*.txt"))]
-        target = sum(len(t.encode("utf-8")) for t in texts)
-    else:
-        texts = [p.read_text(encoding="utf-8") for p in sorted((bench / "trafilatura").glob("*.txt"))]
-        target = mb * 1e6
+    texts = [p.read_text(encoding="utf-8") for b in texts_from or [bench] for p in sorted((b / "trafilatura").glob("*.txt"))]
     size, n = 0, 0
     with path.open("w", encoding="utf-8") as fh:
-        while size < target and (not texts_from or n < len(texts)):
-            text = texts[n % len(texts)]
+        for text in texts if texts_from else itertools.cycle(texts):
+            if not texts_from and size >= mb * 1e6:
+                break
             fh.write(json.dumps({"id": f"doc-{n}", "url": f"https://site{n % 97}.example/{n}", "text": text},
                                 ensure_ascii=False) + "\n")
             size += len(text.encode("utf-8"))
